@@ -54,6 +54,8 @@ struct Layer {
   bool has_bias = true;           // the layer adds a bias (then `bias` holds OC values)
   std::vector<int32_t> bias;      // int32 at scale input_scale * weight_scale[oc]
   bool batchnorm_folded = false;  // the float model had a BatchNorm here (2*OC params)
+  bool fixed_weights = false;     // structural weights, not learned (e.g. the 0/1 selection of
+                                  // an option-A ResNet shortcut): trainers must not update them
 
   kernels::QuantParams output_q;  // per-tensor quantization of this layer's output
   Shape3 output_shape;            // filled by Graph::infer_shapes()
