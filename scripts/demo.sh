@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: set up, build, then a quantized ResNet on
+# Fashion-MNIST through the golden integer reference. Outputs go to out/demo/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+qasim=build/dse/qasim
+out=out/demo
+mkdir -p "$out"
+
+echo "== qasim info"
+$qasim info
+echo
+echo "== the model: a CIFAR-style ResNet-20 at 28x28x1, W4A8 (first and last layers 8-bit)"
+$qasim info zoo:resnet20 --input-shape 1x28x28 --wbits 4 --abits 8
+echo
+echo "== golden integer inference on the Fashion-MNIST test set"
+$qasim infer --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --images 2000 \
+  --json "$out/infer.json"
+echo
+echo "== one image through every layer, dumped as .npy"
+$qasim infer --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --images 1 \
+  --dump-outputs "$out/layers"
+echo
+echo "== exported as quantized ONNX"
+$qasim export --model zoo:resnet20 --wbits 4 --abits 8 --input-shape 1x28x28 --out "$out/resnet20_w4a8.onnx"
+echo "demo outputs are in $out/"
