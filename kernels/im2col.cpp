@@ -1,0 +1,266 @@
+#include "kernels/im2col.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace qasim::kernels {
+
+ConvShape conv_shape(const Dims& x, const Dims& w, const ConvGeometry& g) {
+  auto fail = [&](const std::string& problem) {
+    throw std::invalid_argument(
+        fmt::format("conv2d: x {} w {}: {}", dims_to_string(x), dims_to_string(w), problem));
+  };
+  if (x.size() != 4 || w.size() != 4) fail("x and w must be 4-D (NCHW, [OC, C/groups, KH, KW])");
+  if (g.groups < 1 || g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1)
+    fail("groups, strides and dilations must be >= 1");
+  if (g.pad_top < 0 || g.pad_left < 0 || g.pad_bottom < 0 || g.pad_right < 0)
+    fail("negative padding");
+  if (w[2] != g.kernel_h || w[3] != g.kernel_w)
+    fail(fmt::format("kernel {}x{} does not match the geometry's {}x{}", w[2], w[3], g.kernel_h,
+                     g.kernel_w));
+  if (g.kernel_h < 1 || g.kernel_w < 1 ||
+      x[2] + g.pad_top + g.pad_bottom < int64_t{g.dilation_h} * (g.kernel_h - 1) + 1 ||
+      x[3] + g.pad_left + g.pad_right < int64_t{g.dilation_w} * (g.kernel_w - 1) + 1)
+    fail("the kernel does not fit the padded input");  // checked before out_h() truncates
+  ConvShape s;
+  s.batch = x[0], s.in_c = x[1], s.in_h = x[2], s.in_w = x[3];
+  s.out_c = w[0], s.groups = g.groups;
+  if (s.in_c % s.groups != 0 || s.out_c % s.groups != 0)
+    fail(fmt::format("channels {} -> {} not divisible by {} groups", s.in_c, s.out_c, s.groups));
+  s.in_cg = s.in_c / s.groups, s.out_cg = s.out_c / s.groups;
+  if (w[1] != s.in_cg) fail(fmt::format("weights expect {} input channels per group", w[1]));
+  s.out_h = g.out_h(static_cast<int>(s.in_h));
+  s.out_w = g.out_w(static_cast<int>(s.in_w));
+  s.padded_h = s.in_h + g.pad_top + g.pad_bottom;
+  s.padded_w = s.in_w + g.pad_left + g.pad_right;
+  s.k = s.in_cg * g.kernel_h * g.kernel_w;
+  return s;
+}
+
+template <typename T>
+void stage_nhwc(const IntTensor& x, int64_t n, const ConvShape& s, const ConvGeometry& g,
+                int32_t offset, int32_t fill, T* out) {
+  const T pad = static_cast<T>(fill - offset);
+  const int64_t c = s.in_c, wp = s.padded_w;
+  // Border rows and columns only: the interior is overwritten below.
+  auto fill_pixels = [&](int64_t y, int64_t x0, int64_t x1) {
+    std::fill(out + (y * wp + x0) * c, out + (y * wp + x1) * c, pad);
+  };
+  for (int64_t y = 0; y < s.padded_h; ++y) {
+    if (y < g.pad_top || y >= g.pad_top + s.in_h) {
+      fill_pixels(y, 0, wp);
+    } else {
+      fill_pixels(y, 0, g.pad_left);
+      fill_pixels(y, g.pad_left + s.in_w, wp);
+    }
+  }
+  const int32_t* src = x.data() + n * s.in_c * s.in_h * s.in_w;
+#pragma omp parallel for if (!omp_in_parallel() && s.in_c * s.in_h * s.in_w > (1 << 16))
+  for (int64_t y = 0; y < s.in_h; ++y) {
+    T* row = out + ((y + g.pad_top) * wp + g.pad_left) * c;
+    for (int64_t ch = 0; ch < c; ++ch) {
+      const int32_t* in = src + (ch * s.in_h + y) * s.in_w;
+      for (int64_t xx = 0; xx < s.in_w; ++xx) row[xx * c + ch] = static_cast<T>(in[xx] - offset);
+    }
+  }
+}
+
+template <typename T>
+void im2col(const T* staged, const ConvShape& s, const ConvGeometry& g, int64_t group,
+            int64_t k_stride, T* cols, int64_t* row_sums) {
+  const int64_t cg = s.in_cg;
+#pragma omp parallel for if (!omp_in_parallel() && s.positions() * s.k > (1 << 16))
+  for (int64_t oy = 0; oy < s.out_h; ++oy)
+    for (int64_t ox = 0; ox < s.out_w; ++ox) {
+      T* row = cols + (oy * s.out_w + ox) * k_stride;
+      T* dst = row;
+      for (int kh = 0; kh < g.kernel_h; ++kh) {
+        const int64_t iy = oy * g.stride_h + kh * g.dilation_h;
+        for (int kw = 0; kw < g.kernel_w; ++kw) {
+          const int64_t ix = ox * g.stride_w + kw * g.dilation_w;
+          const T* src = staged + (iy * s.padded_w + ix) * s.in_c + group * cg;
+          std::memcpy(dst, src, static_cast<size_t>(cg) * sizeof(T));
+          dst += cg;
+        }
+      }
+      std::fill(dst, row + k_stride, T{0});
+      if (row_sums) {
+        int64_t sum = 0;
+        for (int64_t k = 0; k < s.k; ++k) sum += row[k];
+        row_sums[oy * s.out_w + ox] = sum;
+      }
+    }
+}
+
+template <typename T>
+void pack_weights(const IntTensor& w, const ConvShape& s, const ConvGeometry& g, int32_t offset,
+                  int64_t k_stride, T* out) {
+  const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
+  for (int64_t oc = 0; oc < s.out_c; ++oc) {
+    T* row = out + oc * k_stride;
+    const int32_t* src = w.data() + oc * s.in_cg * taps;
+    for (int64_t ic = 0; ic < s.in_cg; ++ic)
+      for (int64_t t = 0; t < taps; ++t)
+        row[t * s.in_cg + ic] = static_cast<T>(src[ic * taps + t] - offset);
+    std::fill(row + s.k, row + k_stride, T{0});
+  }
+}
+
+std::vector<int64_t> window_sums(const IntTensor& x, const ConvShape& s, const ConvGeometry& g,
+                                 int32_t offset, int32_t fill) {
+  const int64_t positions = s.positions(), plane = s.in_h * s.in_w;
+  std::vector<int64_t> sums(static_cast<size_t>(s.batch * s.groups * positions));
+  const int64_t pad_sum = s.in_cg * (int64_t{fill} - offset);
+#pragma omp parallel for collapse(2) if (s.batch * s.groups > 1)
+  for (int64_t n = 0; n < s.batch; ++n)
+    for (int64_t grp = 0; grp < s.groups; ++grp) {
+      // Channel sums over the padded image, then box sums over each receptive field.
+      std::vector<int64_t> cs(static_cast<size_t>(s.padded_h * s.padded_w), pad_sum);
+      for (int64_t y = 0; y < s.in_h; ++y)
+        std::fill_n(cs.begin() + (y + g.pad_top) * s.padded_w + g.pad_left, s.in_w, 0);
+      for (int64_t ic = 0; ic < s.in_cg; ++ic) {
+        const int32_t* src = x.data() + (n * s.in_c + grp * s.in_cg + ic) * plane;
+        for (int64_t y = 0; y < s.in_h; ++y) {
+          int64_t* dst = cs.data() + (y + g.pad_top) * s.padded_w + g.pad_left;
+          for (int64_t xx = 0; xx < s.in_w; ++xx) dst[xx] += src[y * s.in_w + xx] - offset;
+        }
+      }
+      int64_t* out = sums.data() + (n * s.groups + grp) * positions;
+      for (int64_t oy = 0; oy < s.out_h; ++oy)
+        for (int64_t ox = 0; ox < s.out_w; ++ox) {
+          int64_t sum = 0;
+          for (int kh = 0; kh < g.kernel_h; ++kh)
+            for (int kw = 0; kw < g.kernel_w; ++kw)
+              sum += cs[static_cast<size_t>((oy * g.stride_h + kh * g.dilation_h) * s.padded_w +
+                                            ox * g.stride_w + kw * g.dilation_w)];
+          out[oy * s.out_w + ox] = sum;
+        }
+    }
+  return sums;
+}
+
+std::optional<ConvProblem> make_conv_problem(const IntTensor& x, const QuantParams& xq,
+                                             const IntTensor& w, const QuantParams& wq,
+                                             const std::vector<int32_t>& bias,
+                                             const ConvGeometry& g) {
+  const ConvShape s = conv_shape(x.dims(), w.dims(), g);
+  if (!bias.empty() && static_cast<int64_t>(bias.size()) != s.out_c)
+    throw std::invalid_argument(
+        fmt::format("conv2d: {} biases for {} output channels", bias.size(), s.out_c));
+  const size_t w_zps = wq.zero_point.size();
+  if (xq.zero_point.size() != 1 || (w_zps != 1 && static_cast<int64_t>(w_zps) != s.out_c))
+    return std::nullopt;
+  ConvProblem p{x, w, bias, g, s, xq.zero_point[0], {}, {}, {}};
+  p.w_zp.resize(static_cast<size_t>(s.out_c));
+  for (int64_t oc = 0; oc < s.out_c; ++oc) p.w_zp[oc] = wq.zero_point_at(oc);
+  p.x_range = value_range(x.data(), x.size());
+  const bool padded = g.pad_top > 0 || g.pad_left > 0 || g.pad_bottom > 0 || g.pad_right > 0;
+  if (padded || x.empty()) {
+    p.x_range.lo = x.empty() ? p.x_zp : std::min<int64_t>(p.x_range.lo, p.x_zp);
+    p.x_range.hi = x.empty() ? p.x_zp : std::max<int64_t>(p.x_range.hi, p.x_zp);
+  }
+  p.w_range = value_range(w.data(), w.size());
+  return p;
+}
+
+bool ConvProblem::w_zp_nonzero() const {
+  return std::any_of(w_zp.begin(), w_zp.end(), [](int32_t z) { return z != 0; });
+}
+
+namespace {
+
+template <typename TA, typename TB>
+void conv_gemm_typed(const ConvProblem& p, const GemmEncoding& xe, const GemmEncoding& we,
+                     AccTensor& out) {
+  const ConvShape& s = p.s;
+  const int64_t ks = gemm_k_stride(s.k), positions = s.positions();
+  std::vector<TA> packed(static_cast<size_t>(s.out_c * ks));
+  pack_weights<TA>(p.w, s, p.g, we.offset, ks, packed.data());
+
+  // sum (x - zx)(w - zw) over the encoded values x' = x - ox, w' = w - ow is
+  //   sum x'w' - zw'.sum x' - zx'.sum w' + k.zx'.zw'   with zx' = zx - ox, zw' = zw - ow;
+  // the last three terms and the bias are folded into `constant` and `zw`.
+  const int64_t zx = int64_t{p.x_zp} - xe.offset;
+  std::vector<int64_t> zw(static_cast<size_t>(s.out_c)), constant(zw.size());
+  bool need_row_sums = false;
+  for (int64_t oc = 0; oc < s.out_c; ++oc) {
+    int64_t w_sum = 0;
+    for (int64_t k = 0; k < s.k; ++k) w_sum += packed[static_cast<size_t>(oc * ks + k)];
+    zw[oc] = int64_t{p.w_zp[oc]} - we.offset;
+    need_row_sums |= zw[oc] != 0;
+    constant[oc] = (p.bias.empty() ? 0 : p.bias[oc]) - zx * w_sum + s.k * zx * zw[oc];
+  }
+
+  std::vector<TB> staged(static_cast<size_t>(s.padded_h * s.padded_w * s.in_c));
+  auto run_group = [&](int64_t n, int64_t grp, TB* cols, int64_t* row_sums) {
+    im2col<TB>(staged.data(), s, p.g, grp, ks, cols, need_row_sums ? row_sums : nullptr);
+    int64_t* c = out.data() + (n * s.out_c + grp * s.out_cg) * positions;
+    const GemmShape shape{s.out_cg, positions, s.k, positions, 1};
+    gemm_int<TA, TB>(shape, packed.data() + grp * s.out_cg * ks, cols, c, we.max_abs, xe.max_abs);
+#pragma omp parallel for if (!omp_in_parallel() && s.out_cg * positions > (1 << 14))
+    for (int64_t m = 0; m < s.out_cg; ++m) {
+      const int64_t oc = grp * s.out_cg + m;
+      int64_t* row = c + m * positions;
+      for (int64_t i = 0; i < positions; ++i)
+        row[i] += constant[oc] - (need_row_sums ? zw[oc] * row_sums[i] : 0);
+    }
+  };
+  const size_t cols_size = static_cast<size_t>(positions * ks);
+  // Many small groups (depthwise): one group per thread. Few groups: each GEMM is
+  // parallel on its own.
+  const bool per_group_threads = s.groups >= 2 * omp_get_max_threads();
+  for (int64_t n = 0; n < s.batch; ++n) {
+    stage_nhwc<TB>(p.x, n, s, p.g, xe.offset, p.x_zp, staged.data());
+    if (per_group_threads) {
+#pragma omp parallel
+      {
+        std::vector<TB> cols(cols_size);
+        std::vector<int64_t> row_sums(static_cast<size_t>(positions));
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t grp = 0; grp < s.groups; ++grp)
+          run_group(n, grp, cols.data(), row_sums.data());
+      }
+    } else {
+      std::vector<TB> cols(cols_size);
+      std::vector<int64_t> row_sums(static_cast<size_t>(positions));
+      for (int64_t grp = 0; grp < s.groups; ++grp) run_group(n, grp, cols.data(), row_sums.data());
+    }
+  }
+}
+
+}  // namespace
+
+void conv_via_gemm(const ConvProblem& p, AccTensor& out) {
+  GemmEncoding xe, we;
+  const ValueRange& xr = p.x_range;
+  const ValueRange& wr = p.w_range;
+  if (encode_for_gemm(xr.lo, xr.hi, GemmElem::U8, &xe) &&
+      encode_for_gemm(wr.lo, wr.hi, GemmElem::S8, &we))
+    return conv_gemm_typed<int8_t, uint8_t>(p, xe, we, out);
+  if (encode_for_gemm(xr.lo, xr.hi, GemmElem::I16, &xe) &&
+      encode_for_gemm(wr.lo, wr.hi, GemmElem::I16, &we))
+    return conv_gemm_typed<int16_t, int16_t>(p, xe, we, out);
+  // int32 values always fit int32 storage (the products then go through int64).
+  encode_for_gemm(xr.lo, xr.hi, GemmElem::I32, &xe);
+  encode_for_gemm(wr.lo, wr.hi, GemmElem::I32, &we);
+  conv_gemm_typed<int32_t, int32_t>(p, xe, we, out);
+}
+
+#define QASIM_IM2COL_INSTANTIATE(T)                                                               \
+  template void stage_nhwc<T>(const IntTensor&, int64_t, const ConvShape&, const ConvGeometry&,   \
+                              int32_t, int32_t, T*);                                              \
+  template void im2col<T>(const T*, const ConvShape&, const ConvGeometry&, int64_t, int64_t, T*,  \
+                          int64_t*);                                                              \
+  template void pack_weights<T>(const IntTensor&, const ConvShape&, const ConvGeometry&, int32_t, \
+                                int64_t, T*);
+QASIM_IM2COL_INSTANTIATE(int8_t)
+QASIM_IM2COL_INSTANTIATE(uint8_t)
+QASIM_IM2COL_INSTANTIATE(int16_t)
+QASIM_IM2COL_INSTANTIATE(int32_t)
+#undef QASIM_IM2COL_INSTANTIATE
+
+}  // namespace qasim::kernels

@@ -1,0 +1,82 @@
+// Lowering a convolution to a GEMM: activations are staged once per image as padded NHWC
+// in the GEMM's element type, then each output position's receptive field is gathered
+// into one K-contiguous row. K is ordered (kh, kw, ic) so that a tap's channels are one
+// contiguous copy; weights are packed in the same order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "kernels/gemm_int.h"
+#include "kernels/ops.h"
+
+namespace qasim::kernels {
+
+// Sizes derived once from the input dims and the geometry.
+struct ConvShape {
+  int64_t batch = 0, in_c = 0, in_h = 0, in_w = 0;
+  int64_t out_c = 0, out_h = 0, out_w = 0;
+  int64_t groups = 1, in_cg = 0, out_cg = 0;  // channels per group
+  int64_t padded_h = 0, padded_w = 0;         // input plus padding
+  int64_t k = 0;                              // reduction length: in_cg * kernel_h * kernel_w
+  int64_t positions() const { return out_h * out_w; }
+};
+
+// One convolution as every fast path sees it: operands, zero points resolved per output
+// channel, and the ranges the operands actually span (which pick the element types).
+struct ConvProblem {
+  const IntTensor& x;
+  const IntTensor& w;
+  const std::vector<int32_t>& bias;  // empty or one per output channel
+  const ConvGeometry& g;
+  ConvShape s;
+  int32_t x_zp = 0;
+  std::vector<int32_t> w_zp;  // one per output channel
+  ValueRange x_range;         // includes x_zp when there is padding (padding holds x_zp)
+  ValueRange w_range;
+  bool w_zp_nonzero() const;
+};
+
+// Checks the operands (throws std::invalid_argument like conv2d_accumulate) and resolves
+// zero points and ranges. nullopt when the zero points are laid out in a way the fast
+// paths do not handle (per-channel activation zero points): the caller uses the oracle.
+std::optional<ConvProblem> make_conv_problem(const IntTensor& x, const QuantParams& xq,
+                                             const IntTensor& w, const QuantParams& wq,
+                                             const std::vector<int32_t>& bias,
+                                             const ConvGeometry& g);
+
+// acc = bias + sum (x - x_zp)(w - w_zp[oc]) through stage / im2col / gemm_int; handles
+// every operand width up to 32 bits, any zero points, groups and dilation.
+void conv_via_gemm(const ConvProblem& p, AccTensor& out);
+
+// Checks x [N,C,H,W] and w [OC, C/groups, KH, KW] against the geometry and returns the
+// sizes; throws std::invalid_argument naming the mismatch.
+ConvShape conv_shape(const Dims& x, const Dims& w, const ConvGeometry& g);
+
+// Stages image `n` of x as [padded_h][padded_w][in_c] holding (x - offset); padding holds
+// (fill - offset). Values must fit T after the offset.
+template <typename T>
+void stage_nhwc(const IntTensor& x, int64_t n, const ConvShape& s, const ConvGeometry& g,
+                int32_t offset, int32_t fill, T* out);
+
+// Gathers group `group` of a staged image into cols [positions][k_stride] (zero beyond k).
+// When `row_sums` is not null it receives each row's sum (needed to subtract a weight
+// zero point).
+template <typename T>
+void im2col(const T* staged, const ConvShape& s, const ConvGeometry& g, int64_t group,
+            int64_t k_stride, T* cols, int64_t* row_sums);
+
+// Packs weights [OC][ICg][KH][KW] as rows [OC][k_stride] in (kh, kw, ic) order holding
+// (w - offset), zero beyond k.
+template <typename T>
+void pack_weights(const IntTensor& w, const ConvShape& s, const ConvGeometry& g, int32_t offset,
+                  int64_t k_stride, T* out);
+
+// Sum over each receptive field of (x - offset), padding counted as (fill - offset):
+// [batch][groups][positions]. The correction a weight zero point needs when the GEMM
+// itself does not see the columns (oneDNN path).
+std::vector<int64_t> window_sums(const IntTensor& x, const ConvShape& s, const ConvGeometry& g,
+                                 int32_t offset, int32_t fill);
+
+}  // namespace qasim::kernels

@@ -1,0 +1,286 @@
+#include "kernels/onednn_conv.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#if defined(QASIM_HAVE_DNNL)
+#include <dnnl.hpp>
+#endif
+
+namespace qasim::kernels {
+
+#if defined(QASIM_HAVE_DNNL)
+
+namespace {
+
+using dnnl::memory;
+using Tag = dnnl::memory::format_tag;
+using Dt = dnnl::memory::data_type;
+
+// How one convolution is laid out for oneDNN.
+struct Plan {
+  GemmEncoding x, w;    // x as U8 or S8, w as S8
+  int64_t x_zp = 0;     // activation zero point in encoded units
+  bool prepad = false;  // padding written by us (holding x_zp) instead of by oneDNN (zeros)
+  std::string key;      // cache key: everything the primitive depends on
+};
+
+bool plan_conv(const ConvProblem& p, Plan* plan) {
+  const ValueRange& xr = p.x_range;
+  const ValueRange& wr = p.w_range;
+  // Prefer no offset (u8 data as u8, s8 as s8); data spanning 8 bits elsewhere is shifted.
+  if (!encode_for_gemm(xr.lo, xr.hi, GemmElem::U8, &plan->x)) return false;
+  if (plan->x.offset != 0 && xr.lo >= -128 && xr.hi <= 127)
+    encode_for_gemm(xr.lo, xr.hi, GemmElem::S8, &plan->x);
+  if (!encode_for_gemm(wr.lo, wr.hi, GemmElem::S8, &plan->w)) return false;
+  // int32 accumulation, counting the +128 shift oneDNN applies to s8 activations.
+  if (p.s.k * 255 * 128 > std::numeric_limits<int32_t>::max()) return false;
+  plan->x_zp = int64_t{p.x_zp} - plan->x.offset;
+  const ConvGeometry& g = p.g;
+  plan->prepad =
+      plan->x_zp != 0 && (g.pad_top > 0 || g.pad_left > 0 || g.pad_bottom > 0 || g.pad_right > 0);
+  const ConvShape& s = p.s;
+  plan->key =
+      fmt::format("{} {} {} {} {} {} {}x{} s{},{} d{},{} p{},{},{},{} {} {}", s.batch, s.in_c,
+                  s.in_h, s.in_w, s.out_c, s.groups, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
+                  g.dilation_h, g.dilation_w, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right,
+                  plan->x.elem == GemmElem::U8 ? "u8" : "s8", plan->prepad);
+  return true;
+}
+
+// See the header: only implementations with int8 dot products, and either brgemm-based
+// (s32 stored as is) or short enough sums that a float round trip is exact.
+bool exact_impl(const std::string& name, int64_t k) {
+  const bool int8_dot =
+      name.find("amx") != std::string::npos || name.find("vnni") != std::string::npos;
+  if (!int8_dot) return false;
+  const bool brgemm = name.rfind("brg", 0) == 0 || name.rfind("brdgmm", 0) == 0;
+  return brgemm || k * 255 * 128 <= (int64_t{1} << 24);
+}
+
+struct Weights {
+  std::vector<int32_t> source;  // the tensor these came from, compared in full on reuse
+  int32_t offset = 0;
+  memory packed;
+  std::vector<int64_t> sums;  // per output channel: sum of the encoded weights
+};
+
+struct Entry {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward prim;
+  std::string impl;  // empty: no exact implementation for this shape
+  std::mutex weights_mutex;
+  std::shared_ptr<const Weights> weights;
+};
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+std::mutex g_cache_mutex;
+std::map<std::string, std::shared_ptr<Entry>> g_cache;
+
+memory::dims spatial(int64_t a, int64_t b) {
+  return {a, b};
+}
+
+std::shared_ptr<Entry> make_entry(const ConvProblem& p, const Plan& plan) {
+  const ConvShape& s = p.s;
+  const ConvGeometry& g = p.g;
+  auto entry = std::make_shared<Entry>();
+  const int64_t in_h = plan.prepad ? s.padded_h : s.in_h;
+  const int64_t in_w = plan.prepad ? s.padded_w : s.in_w;
+  const Dt src_dt = plan.x.elem == GemmElem::U8 ? Dt::u8 : Dt::s8;
+  const memory::desc src({s.batch, s.in_c, in_h, in_w}, src_dt, Tag::nhwc);
+  const memory::dims wdims =
+      s.groups == 1 ? memory::dims{s.out_c, s.in_cg, g.kernel_h, g.kernel_w}
+                    : memory::dims{s.groups, s.out_cg, s.in_cg, g.kernel_h, g.kernel_w};
+  const memory::desc weights(wdims, Dt::s8, Tag::any);
+  const memory::desc dst({s.batch, s.out_c, s.out_h, s.out_w}, Dt::s32, Tag::nhwc);
+  const memory::dims pad_l = plan.prepad ? spatial(0, 0) : spatial(g.pad_top, g.pad_left);
+  const memory::dims pad_r = plan.prepad ? spatial(0, 0) : spatial(g.pad_bottom, g.pad_right);
+  const dnnl::convolution_forward::desc desc(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, weights, dst,
+      spatial(g.stride_h, g.stride_w), spatial(g.dilation_h - 1, g.dilation_w - 1), pad_l, pad_r);
+  dnnl::primitive_attr attr;
+  // Scratchpad passed per call, so concurrent calls on one primitive are safe.
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::convolution_forward::primitive_desc pd(desc, attr, cpu_engine(), true);
+  if (!pd) return entry;
+  // Walk oneDNN's implementations, fastest first, to the first exact one.
+  do {
+    const std::string name = pd.impl_info_str();
+    if (exact_impl(name, s.k)) {
+      entry->pd = pd;
+      entry->prim = dnnl::convolution_forward(pd);
+      entry->impl = name;
+      break;
+    }
+  } while (pd.next_impl());
+  return entry;
+}
+
+std::shared_ptr<Entry> lookup(const ConvProblem& p, const Plan& plan) {
+  std::lock_guard<std::mutex> lock(g_cache_mutex);
+  std::shared_ptr<Entry>& slot = g_cache[plan.key];
+  if (!slot) slot = make_entry(p, plan);
+  return slot;
+}
+
+std::shared_ptr<const Weights> weights_for(Entry& e, const ConvProblem& p, const Plan& plan,
+                                           dnnl::stream& stream) {
+  {
+    std::lock_guard<std::mutex> lock(e.weights_mutex);
+    const auto& w = e.weights;
+    if (w && w->offset == plan.w.offset && w->source.size() == static_cast<size_t>(p.w.size()) &&
+        std::memcmp(w->source.data(), p.w.data(), w->source.size() * sizeof(int32_t)) == 0)
+      return w;
+  }
+  const ConvShape& s = p.s;
+  auto w = std::make_shared<Weights>();
+  w->source = p.w.values();
+  w->offset = plan.w.offset;
+  // [OC][ICg][KH][KW] is goihw (groups leading) as it stands: only the encoding changes.
+  std::vector<int8_t> plain(w->source.size());
+  w->sums.assign(static_cast<size_t>(s.out_c), 0);
+  const int64_t per_oc = s.k;
+  for (int64_t oc = 0; oc < s.out_c; ++oc)
+    for (int64_t i = 0; i < per_oc; ++i) {
+      const int32_t v = w->source[static_cast<size_t>(oc * per_oc + i)] - plan.w.offset;
+      plain[static_cast<size_t>(oc * per_oc + i)] = static_cast<int8_t>(v);
+      w->sums[static_cast<size_t>(oc)] += v;
+    }
+  const memory::desc& packed_md = e.pd.weights_desc();
+  const memory::desc plain_md(packed_md.dims(), Dt::s8, s.groups == 1 ? Tag::oihw : Tag::goihw);
+  memory plain_mem(plain_md, cpu_engine(), plain.data());
+  w->packed = memory(packed_md, cpu_engine());
+  dnnl::reorder(plain_mem, w->packed).execute(stream, plain_mem, w->packed);
+  stream.wait();
+  std::lock_guard<std::mutex> lock(e.weights_mutex);
+  e.weights = w;
+  return w;
+}
+
+template <typename T>
+void stage_batch(const ConvProblem& p, const Plan& plan, T* out) {
+  ConvShape s = p.s;
+  ConvGeometry g = p.g;
+  if (!plan.prepad) {
+    g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = 0;
+    s.padded_h = s.in_h, s.padded_w = s.in_w;
+  }
+  const int64_t image = s.padded_h * s.padded_w * s.in_c;
+  for (int64_t n = 0; n < s.batch; ++n)
+    stage_nhwc<T>(p.x, n, s, g, plan.x.offset, p.x_zp, out + n * image);
+}
+
+}  // namespace
+
+bool onednn_available() {
+  static const bool usable = [] {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
+#else
+    return false;  // other CPUs: oneDNN int8 exactness not verified
+#endif
+  }();
+  return usable;
+}
+
+std::string onednn_conv_impl(const ConvProblem& p) {
+  Plan plan;
+  if (!onednn_available() || !plan_conv(p, &plan)) return {};
+  return lookup(p, plan)->impl;
+}
+
+void onednn_clear_cache() {
+  std::lock_guard<std::mutex> lock(g_cache_mutex);
+  g_cache.clear();
+}
+
+bool onednn_conv(const ConvProblem& p, AccTensor& out) {
+  Plan plan;
+  if (!onednn_available() || !plan_conv(p, &plan)) return false;
+  const std::shared_ptr<Entry> entry = lookup(p, plan);
+  if (entry->impl.empty()) return false;
+  const ConvShape& s = p.s;
+  dnnl::stream stream(cpu_engine());
+  const std::shared_ptr<const Weights> w = weights_for(*entry, p, plan, stream);
+
+  const memory::desc& src_md = entry->pd.src_desc();
+  std::vector<uint8_t> src(src_md.get_size());
+  if (plan.x.elem == GemmElem::U8)
+    stage_batch<uint8_t>(p, plan, src.data());
+  else
+    stage_batch<int8_t>(p, plan, reinterpret_cast<int8_t*>(src.data()));
+  const int64_t positions = s.positions();
+  std::vector<int32_t> dst(static_cast<size_t>(s.batch * positions * s.out_c));
+  std::vector<uint8_t> scratch(entry->pd.scratchpad_desc().get_size());
+  memory src_mem(src_md, cpu_engine(), src.data());
+  memory dst_mem(entry->pd.dst_desc(), cpu_engine(), dst.data());
+  memory scratch_mem(entry->pd.scratchpad_desc(), cpu_engine(), scratch.data());
+  entry->prim.execute(stream, {{DNNL_ARG_SRC, src_mem},
+                               {DNNL_ARG_WEIGHTS, w->packed},
+                               {DNNL_ARG_DST, dst_mem},
+                               {DNNL_ARG_SCRATCHPAD, scratch_mem}});
+  stream.wait();
+
+  // oneDNN summed x'w' over every tap (padding as x_zp' or 0, which is x_zp' when that
+  // is 0); the zero points' cross terms and the bias are added here, as in conv_via_gemm.
+  std::vector<int64_t> zw(static_cast<size_t>(s.out_c)), constant(zw.size());
+  bool need_windows = false;
+  for (int64_t oc = 0; oc < s.out_c; ++oc) {
+    zw[oc] = int64_t{p.w_zp[oc]} - plan.w.offset;
+    need_windows |= zw[oc] != 0;
+    constant[oc] =
+        (p.bias.empty() ? 0 : p.bias[oc]) - plan.x_zp * w->sums[oc] + s.k * plan.x_zp * zw[oc];
+  }
+  std::vector<int64_t> windows;
+  if (need_windows) windows = window_sums(p.x, s, p.g, plan.x.offset, p.x_zp);
+  // NHWC s32 -> NCHW int64, a block of channels at a time so reads stay contiguous.
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (s.out_c + kBlock - 1) / kBlock;
+#pragma omp parallel for collapse(2) if (out.size() > (1 << 14))
+  for (int64_t n = 0; n < s.batch; ++n)
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t oc0 = b * kBlock, oc1 = std::min(s.out_c, oc0 + kBlock);
+      for (int64_t i = 0; i < positions; ++i) {
+        const int32_t* row = dst.data() + (n * positions + i) * s.out_c;
+        for (int64_t oc = oc0; oc < oc1; ++oc) {
+          int64_t v = row[oc] + constant[oc];
+          if (need_windows)
+            v -= zw[oc] *
+                 windows[static_cast<size_t>((n * s.groups + oc / s.out_cg) * positions + i)];
+          out[(n * s.out_c + oc) * positions + i] = v;
+        }
+      }
+    }
+  return true;
+}
+
+#else  // no oneDNN in this build: every int8 conv takes the built-in GEMM
+
+bool onednn_available() {
+  return false;
+}
+std::string onednn_conv_impl(const ConvProblem&) {
+  return {};
+}
+void onednn_clear_cache() {}
+bool onednn_conv(const ConvProblem&, AccTensor&) {
+  return false;
+}
+
+#endif
+
+}  // namespace qasim::kernels
