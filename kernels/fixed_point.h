@@ -1,7 +1,7 @@
 // Scalar requantization primitives shared by the Requantizer, pooling and add, and by
 // accelerator models that must reproduce them bit for bit. Each function states its
-// rounding; none depends on the floating-point environment except round_half_even, which
-// assumes the default round-to-nearest-even mode (as ONNX Runtime does).
+// rounding; none depends on the floating-point environment except round_half_even_clamped,
+// which assumes the default round-to-nearest-even mode (as ONNX Runtime does).
 #pragma once
 
 #include <cstdint>
