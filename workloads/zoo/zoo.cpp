@@ -22,7 +22,7 @@ const std::vector<Model>& registry() {
   const Shape3 imagenet{3, 224, 224}, cifar{3, 32, 32}, mnist{1, 32, 32};
   static const std::vector<Model> models = {
       {{"lenet5", "LeNet-5 (LeCun 1998), full C3 connections, ReLU, average pooling", mnist, 10,
-        "mnist", 1},
+        "mnist, fashion-mnist", 1},
        build_lenet5},
       {{"resnet8", "CIFAR ResNet-8 (He 2016, n=1), option-A shortcuts", cifar, 10, "cifar10", 1},
        [](ZooBuilder& b) { build_resnet_cifar(b, 8); }},
