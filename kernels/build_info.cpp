@@ -12,7 +12,9 @@ bool have_onednn() {
 #endif
 }
 
-int max_threads() { return omp_get_max_threads(); }
+int max_threads() {
+  return omp_get_max_threads();
+}
 
 void set_threads(int n) {
   if (n > 0) omp_set_num_threads(n);

@@ -6,14 +6,19 @@ namespace qasim::kernels {
 
 std::string to_string(RequantMode m) {
   switch (m) {
-    case RequantMode::OnnxFloat: return "onnx";
-    case RequantMode::Gemmlowp: return "gemmlowp";
-    case RequantMode::MulShift: return "mulshift";
+    case RequantMode::OnnxFloat:
+      return "onnx";
+    case RequantMode::Gemmlowp:
+      return "gemmlowp";
+    case RequantMode::MulShift:
+      return "mulshift";
   }
   return "?";
 }
 
-std::string to_string(Overflow o) { return o == Overflow::Wrap ? "wrap" : "saturate"; }
+std::string to_string(Overflow o) {
+  return o == Overflow::Wrap ? "wrap" : "saturate";
+}
 
 RequantMode requant_mode_from_string(const std::string& name) {
   if (name == "onnx") return RequantMode::OnnxFloat;

@@ -61,8 +61,13 @@ AccTensor fc_accumulate(const IntTensor& x, const QuantParams& xq, const IntTens
 // Applies the accumulator's width and overflow semantics in place.
 void apply_overflow(AccTensor& acc, const AccumulatorSpec& spec);
 
+// Sign with sign(0) = +1: how every op produces a Binary-scheme output.
+inline int32_t binary_sign(int64_t v) { return v >= 0 ? 1 : -1; }
+
 // Requantizes accumulators whose real scale is in_scale * w_scale[c] (c = channel along
-// axis 1; one w_scale means per tensor) to `out` integers, clamped to [lo, hi].
+// axis 1; one w_scale means per tensor) to `out` integers, clamped to [lo, hi]. The exact
+// semantics of each mode are written at the top of requant.cpp; a Binary `out` gets the
+// sign of the accumulator.
 class Requantizer {
  public:
   Requantizer(const Numerics& numerics, float in_scale, const std::vector<float>& w_scales,
@@ -78,11 +83,14 @@ class Requantizer {
   };
   Numerics m_numerics;
   std::vector<Channel> m_channels;
-  int32_t m_zero_point, m_lo, m_hi;
+  int32_t m_zero_point;
+  bool m_binary;  // out is Binary: sign of the accumulator
+  int32_t m_lo, m_hi;
 };
 
 // Max pooling keeps the input's quantization; padded taps never win.
 IntTensor max_pool(const IntTensor& x, const ConvGeometry& g);
+// Ops whose `out` is Binary produce the sign (sign(0) = +1) of their exact real result.
 // Average pooling: exact window sum, then requantized from xq (scale / count) to `out`.
 IntTensor avg_pool(const IntTensor& x, const QuantParams& xq, const ConvGeometry& g,
                    bool count_include_pad, const QuantParams& out, const Numerics& numerics);

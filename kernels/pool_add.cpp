@@ -146,7 +146,9 @@ IntTensor avg_pool(const IntTensor& x, const QuantParams& xq, const ConvGeometry
               for_each_tap(x, g, n, c, oy, ox, [&](int32_t v) { sum += v - x_zp; });
           const int64_t count = count_include_pad ? int64_t{g.kernel_h} * g.kernel_w : taps;
           check(count > 0, op, "a window covers only padding");
-          y[i] = fp::requantize(numerics.requant, multiplier(count), sum, out_zp, lo, hi);
+          y[i] = out.scheme == Scheme::Binary
+                     ? binary_sign(sum)
+                     : fp::requantize(numerics.requant, multiplier(count), sum, out_zp, lo, hi);
         }
   return y;
 }
@@ -173,6 +175,16 @@ IntTensor add(const IntTensor& a, const QuantParams& aq, const IntTensor& b, con
   const float sa = aq.scale[0], sb = bq.scale[0], sc = out.scale[0];
   const int64_t za = aq.zero_point[0], zb = bq.zero_point[0], zc = out.zero_point[0];
   IntTensor y(a.dims());
+  if (out.scheme == Scheme::Binary) {
+    // Each product of a small integer and a float is exact in double, and the sum of two
+    // doubles is zero only when the exact sum is: the sign is exact.
+    for (int64_t i = 0; i < a.size(); ++i)
+      y[i] = (double{sa} * static_cast<double>(a[i] - za) +
+              double{sb} * static_cast<double>(b[i] - zb)) >= 0
+                 ? 1
+                 : -1;
+    return y;
+  }
 
   switch (numerics.requant) {
     case RequantMode::OnnxFloat:
@@ -229,6 +241,10 @@ IntTensor rescale(const IntTensor& x, const QuantParams& xq, const QuantParams& 
   const int64_t zx = xq.zero_point[0];
   const int32_t zo = out.zero_point[0], lo = out.qmin(), hi = out.qmax();
   IntTensor y(x.dims());
+  if (out.scheme == Scheme::Binary) {
+    for (int64_t i = 0; i < x.size(); ++i) y[i] = binary_sign(x[i] - zx);
+    return y;
+  }
   if (numerics.requant == RequantMode::OnnxFloat) {
     for (int64_t i = 0; i < x.size(); ++i) {
       const float v = fp::rounded(static_cast<float>(x[i] - zx) * sx) / so;

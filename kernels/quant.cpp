@@ -10,12 +10,18 @@ namespace qasim::kernels {
 
 std::string to_string(Scheme s) {
   switch (s) {
-    case Scheme::Uniform: return "uniform";
-    case Scheme::Binary: return "binary";
-    case Scheme::Ternary: return "ternary";
-    case Scheme::PowerOfTwo: return "pow2";
-    case Scheme::Codebook: return "codebook";
-    case Scheme::FixedPoint: return "fixed";
+    case Scheme::Uniform:
+      return "uniform";
+    case Scheme::Binary:
+      return "binary";
+    case Scheme::Ternary:
+      return "ternary";
+    case Scheme::PowerOfTwo:
+      return "pow2";
+    case Scheme::Codebook:
+      return "codebook";
+    case Scheme::FixedPoint:
+      return "fixed";
   }
   return "?";
 }
@@ -36,12 +42,16 @@ int QuantParams::max_exponent() const {
 int32_t QuantParams::qmin() const {
   switch (scheme) {
     case Scheme::Binary:
-    case Scheme::Ternary: return -1;
-    case Scheme::PowerOfTwo: return -(int32_t{1} << max_exponent());
+    case Scheme::Ternary:
+      return -1;
+    case Scheme::PowerOfTwo:
+      return -(int32_t{1} << max_exponent());
     case Scheme::Codebook:
       return codebook.empty() ? 0 : *std::min_element(codebook.begin(), codebook.end());
-    case Scheme::FixedPoint: return -(int32_t{1} << (bits - 1));
-    case Scheme::Uniform: return is_signed ? -(int32_t{1} << (bits - 1)) : 0;
+    case Scheme::FixedPoint:
+      return -(int32_t{1} << (bits - 1));
+    case Scheme::Uniform:
+      return is_signed ? -(int32_t{1} << (bits - 1)) : 0;
   }
   return 0;
 }
@@ -49,20 +59,24 @@ int32_t QuantParams::qmin() const {
 int32_t QuantParams::qmax() const {
   switch (scheme) {
     case Scheme::Binary:
-    case Scheme::Ternary: return 1;
-    case Scheme::PowerOfTwo: return int32_t{1} << max_exponent();
+    case Scheme::Ternary:
+      return 1;
+    case Scheme::PowerOfTwo:
+      return int32_t{1} << max_exponent();
     case Scheme::Codebook:
       return codebook.empty() ? 0 : *std::max_element(codebook.begin(), codebook.end());
-    case Scheme::FixedPoint: return (int32_t{1} << (bits - 1)) - 1;
-    case Scheme::Uniform: return is_signed ? (int32_t{1} << (bits - 1)) - 1 : (int32_t{1} << bits) - 1;
+    case Scheme::FixedPoint:
+      return (int32_t{1} << (bits - 1)) - 1;
+    case Scheme::Uniform:
+      return is_signed ? (int32_t{1} << (bits - 1)) - 1 : (int32_t{1} << bits) - 1;
   }
   return 0;
 }
 
 void QuantParams::validate(const std::string& where) const {
   auto fail = [&](const std::string& problem) {
-    throw std::invalid_argument(fmt::format("{}: {} quantization: {}", where, to_string(scheme),
-                                            problem));
+    throw std::invalid_argument(
+        fmt::format("{}: {} quantization: {}", where, to_string(scheme), problem));
   };
   const int min_bits = scheme == Scheme::PowerOfTwo ? 2 : 1;
   if (bits < min_bits || bits > 16) fail(fmt::format("{} bits outside [{}, 16]", bits, min_bits));
@@ -70,7 +84,8 @@ void QuantParams::validate(const std::string& where) const {
     fail(fmt::format("{} bits give exponents beyond 2^30", bits));
   if (scale.empty()) fail("no scale");
   for (float s : scale)
-    if (!(s > 0.f) || !std::isfinite(s)) fail(fmt::format("scale {} must be positive and finite", s));
+    if (!(s > 0.f) || !std::isfinite(s))
+      fail(fmt::format("scale {} must be positive and finite", s));
   if (zero_point.empty()) fail("no zero point");
   if (zero_point.size() != 1 && zero_point.size() != scale.size())
     fail(fmt::format("{} zero points for {} scales", zero_point.size(), scale.size()));

@@ -20,6 +20,11 @@
 //   SaturatingRoundingDoublingHighMul and RoundingDivideByPOT (a left shift for M >= 1,
 //   saturating), + zero point, clamp.
 //
+// Binary outputs (out.scheme == Binary, e.g. BNN/XNOR-Net activations) are the sign of the
+// accumulator in every mode, sign(0) = +1: M > 0 preserves the sign, and a binary activation
+// unit is a comparator on the accumulator (a folded BatchNorm moves its threshold into the
+// bias). The clamp range does not apply.
+//
 // MulShift — a hardware multiplier: M = m * 2^-s with an unsigned mulshift_bits-bit m and
 //   the largest s that keeps m in range; y = (acc * m + 2^(s-1)) >> s with an arithmetic
 //   shift (round half towards +infinity), exact in 128 bits, + zero point, clamp.
@@ -93,6 +98,7 @@ Requantizer::Requantizer(const Numerics& numerics, float in_scale,
                          int32_t hi)
     : m_numerics(numerics),
       m_zero_point(out.zero_point.empty() ? 0 : out.zero_point[0]),
+      m_binary(out.scheme == Scheme::Binary),
       m_lo(lo),
       m_hi(hi) {
   auto fail = [](const std::string& problem) {
@@ -136,6 +142,7 @@ int32_t Requantizer::apply(int64_t acc, int64_t channel) const {
   if (channel < 0 || index >= m_channels.size())
     throw std::out_of_range(
         fmt::format("Requantizer: channel {} of {}", channel, m_channels.size()));
+  if (m_binary) return binary_sign(acc);
   const Channel& c = m_channels[index];
   fp::Multiplier m;
   m.onnx = c.float_multiplier;
