@@ -118,6 +118,10 @@ void Importer::take_weights(Layer& l, const Value& w, int oc_axis, bool transpos
   if (q.zero_point.size() > 1 && static_cast<int64_t>(q.zero_point.size()) != oc)
     fail("weights have a zero point count that is neither 1 nor the channel count");
   q.axis = 0;
+  // One zero point stands for equal ones (ONNX needs one per scale, qasim does not).
+  if (std::all_of(q.zero_point.begin(), q.zero_point.end(),
+                  [&](int32_t z) { return z == q.zero_point[0]; }))
+    q.zero_point.resize(1);
   std::vector<int32_t> values = to_int32(w.c, m_where, "weight");
   kernels::Dims dims = d;
   if (transpose) {  // [K, N] -> [N, K]

@@ -200,6 +200,7 @@ void Importer::op_dequantize_linear() {
     v.kind = ValueKind::DQConst;
     v.c = x.c;
     v.q = linear_params(1, 2, x.c.type, axis, "DequantizeLinear");
+    if (x.narrowed_bits > 0) v.q.bits = x.narrowed_bits;
     if (v.q.per_channel() &&
         (axis < 0 || x.c.dims[static_cast<size_t>(axis)] != static_cast<int64_t>(v.q.scale.size())))
       fail("per-axis scale count does not match the tensor");
@@ -255,6 +256,22 @@ void Importer::op_clip() {
     fuse_clamp(x.layer, static_cast<float>(lo), static_cast<float>(hi));
     return out(activation_value(ValueKind::Pending, x.layer, x.rank, true));
   }
+  if (x.kind == ValueKind::Const && x.c.is_integer() && x.c.type != TensorProto::INT32) {
+    // Integer weights clipped before DequantizeLinear: the clip range says their width.
+    int64_t tlo = 0, thi = 0;
+    integer_type_range(x.c.type, tlo, thi);
+    bool narrow = false;
+    const bool is_signed = tlo < 0;
+    lo = std::max(lo, static_cast<double>(tlo));
+    hi = std::min(hi, static_cast<double>(thi));
+    if (std::floor(lo) != lo || std::floor(hi) != hi || lo > hi)
+      fail("integer Clip bounds must be integers");
+    Value v = x;
+    v.narrowed_bits =
+        range_bits(static_cast<int64_t>(lo), static_cast<int64_t>(hi), is_signed, narrow);
+    for (double& c : v.c.values) c = std::clamp(c, lo, hi);
+    return out(std::move(v));
+  }
   if (x.kind != ValueKind::QConst && x.kind != ValueKind::Quant) fail("unsupported Clip operand");
   // On integers: a Clip to an exact b-bit range narrows the quantization (Brevitas QCDQ);
   // any other range is a fused activation clamp (QOperator).
@@ -278,13 +295,12 @@ void Importer::op_clip() {
   if (!x.sole || uses(0) != 1) fail("Clip reads a tensor that other nodes also read");
   const bool full = bits > 0 && !narrow;
   if (!full) {
-    // A bound at the edge of the range clamps nothing: leave it open so that, say,
-    // [zero point, qmax] reads back as ReLU.
-    constexpr float inf = std::numeric_limits<float>::infinity();
     const float s = q.scale[0];
     const int32_t zp = q.zero_point[0];
-    fuse_clamp(x.layer, lo <= x.q.qmin() ? -inf : s * static_cast<float>(lo - zp),
-               hi >= x.q.qmax() ? inf : s * static_cast<float>(hi - zp));
+    if (lo == zp && hi >= x.q.qmax())  // [zero point, qmax] is ReLU
+      fuse_clamp(x.layer, 0.f, std::numeric_limits<float>::infinity());
+    else
+      fuse_clamp(x.layer, s * static_cast<float>(lo - zp), s * static_cast<float>(hi - zp));
   }
   if (bits > 0) {
     try {

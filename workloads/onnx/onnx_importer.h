@@ -44,6 +44,7 @@ struct Value {
   // Every consumer of the layer's output so far reads it through this value, so the
   // layer may still be changed (fused activation, narrowed range) from here.
   bool sole = false;
+  int narrowed_bits = 0;  // Const: an integer Clip to this many bits preceded DequantizeLinear
 
   bool is_const() const {
     return kind == ValueKind::Const || kind == ValueKind::QConst || kind == ValueKind::DQConst;
