@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -13,21 +14,43 @@ namespace qasim::kernels {
 
 namespace {
 
-constexpr int64_t kPixels = 16;   // output pixels along a row per kernel call
+constexpr int64_t kLanes = 16;    // consecutive output positions per kernel call
 constexpr int64_t kChannels = 4;  // output channels per kernel call
 
-// Packed activations of one image: for every (group, channel word, padded row), the row's
-// words split by column phase (column = q * stride_w + phase) so that the taps of
-// consecutive outputs are consecutive words, whatever the stride.
-struct PackedImage {
-  int64_t words = 0;    // 64-channel words per group
-  int64_t row_len = 0;  // words per phase row, with kPixels spare zeros for over-reads
-  std::vector<uint64_t> bits;
-  int64_t row(const ConvShape& s, int64_t stride_w, int64_t grp, int64_t word, int64_t y,
-              int64_t phase) const {
-    return (((grp * words + word) * s.padded_h + y) * stride_w + phase) * row_len;
+// Where one image's packed activations live. Rows and columns are split by stride phase
+// (padded row = y' * stride_h + row phase, column = q * stride_w + column phase), so the
+// word that tap (kh, kw) of output (oy, ox) reads sits at
+//   oy * row_len + ox + tap_offset(kh, kw)
+// within a (group, channel word) plane, for any stride and dilation. Consecutive outputs
+// thus read consecutive words, and a whole output image is one run of "virtual positions"
+// v = oy * row_len + ox; the columns ox >= out_w in it are computed and dropped, which
+// wastes far less than padding each output row to the vector width on 7x7 or 14x14 maps.
+struct Layout {
+  int64_t words = 0;              // 64-channel words per group
+  int64_t rows = 0;               // ceil(padded_h / stride_h)
+  int64_t row_len = 0;            // ceil(padded_w / stride_w)
+  int64_t plane = 0;              // words in one (group, channel word) plane
+  int64_t virtual_positions = 0;  // out_h * row_len
+  std::vector<int64_t> steps;     // per (tap, word), in weight order: offset from v
+  int64_t index(const ConvGeometry& g, int64_t y, int64_t x) const {  // padded coords
+    return ((y % g.stride_h * g.stride_w + x % g.stride_w) * rows + y / g.stride_h) * row_len +
+           x / g.stride_w;
   }
 };
+
+Layout make_layout(const ConvShape& s, const ConvGeometry& g) {
+  Layout l;
+  l.words = (s.in_cg + 63) / 64;
+  l.rows = (s.padded_h + g.stride_h - 1) / g.stride_h;
+  l.row_len = (s.padded_w + g.stride_w - 1) / g.stride_w;
+  l.plane = int64_t{g.stride_h} * g.stride_w * l.rows * l.row_len;
+  l.virtual_positions = s.out_h * l.row_len;
+  for (int64_t kh = 0; kh < g.kernel_h; ++kh)
+    for (int64_t kw = 0; kw < g.kernel_w; ++kw)
+      for (int64_t word = 0; word < l.words; ++word)
+        l.steps.push_back(word * l.plane + l.index(g, kh * g.dilation_h, kw * g.dilation_w));
+  return l;
+}
 
 bool all_plus_minus_one(const IntTensor& t) {
   const int32_t* v = t.data();
@@ -38,75 +61,83 @@ bool all_plus_minus_one(const IntTensor& t) {
   return ok;
 }
 
-void pack_image(const ConvProblem& p, int64_t n, PackedImage& img) {
+// Packs image n into `bits` ([group][word] planes, then spare words for over-reads). Padding stays
+// 0, i.e. +1 (taken back out by remove_padding).
+void pack_image(const ConvProblem& p, const Layout& l, int64_t n, std::vector<uint64_t>& bits) {
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
-  const int64_t sw = g.stride_w;
-  std::fill(img.bits.begin(), img.bits.end(), 0);
+  std::fill(bits.begin(), bits.end(), 0);
 #pragma omp parallel for collapse(2) if (s.in_c * s.in_h * s.in_w > (1 << 15))
   for (int64_t grp = 0; grp < s.groups; ++grp)
-    for (int64_t word = 0; word < img.words; ++word) {
-      std::vector<uint64_t> line(static_cast<size_t>(s.padded_w));
+    for (int64_t word = 0; word < l.words; ++word) {
+      std::vector<uint64_t> line(static_cast<size_t>(s.in_w));
+      uint64_t* plane = bits.data() + (grp * l.words + word) * l.plane;
       const int64_t c0 = grp * s.in_cg + word * 64;
-      const int64_t bits = std::min<int64_t>(64, s.in_cg - word * 64);
+      const int64_t count = std::min<int64_t>(64, s.in_cg - word * 64);
       for (int64_t y = 0; y < s.in_h; ++y) {
         std::fill(line.begin(), line.end(), 0);
-        for (int64_t b = 0; b < bits; ++b) {
+        for (int64_t b = 0; b < count; ++b) {
           const int32_t* src = p.x.data() + ((n * s.in_c + c0 + b) * s.in_h + y) * s.in_w;
-          for (int64_t x = 0; x < s.in_w; ++x)
-            line[static_cast<size_t>(x + g.pad_left)] |= uint64_t{src[x] < 0} << b;
+          for (int64_t x = 0; x < s.in_w; ++x) line[x] |= uint64_t{src[x] < 0} << b;
         }
-        const int64_t yp = y + g.pad_top;
-        for (int64_t phase = 0; phase < sw; ++phase) {
-          uint64_t* dst = img.bits.data() + img.row(s, sw, grp, word, yp, phase);
-          for (int64_t q = 0; q * sw + phase < s.padded_w; ++q) dst[q] = line[q * sw + phase];
-        }
+        for (int64_t x = 0; x < s.in_w; ++x)
+          plane[l.index(g, y + g.pad_top, x + g.pad_left)] = line[x];
       }
     }
 }
 
-// Everything a kernel call needs to find its operands.
+// One kernel call: kChannels channels x kLanes virtual positions from v0.
 struct KernelArgs {
-  const ConvShape* s;
-  const ConvGeometry* g;
-  const PackedImage* img;
-  const uint64_t* w;    // [out_c][taps * words]
-  const int64_t* base;  // per output channel: taps * in_cg + bias
-  int64_t grp, oc0, oy, ox0;
-  int64_t* out;  // output plane of image n, [out_c][out_h * out_w]
+  const uint64_t* x;  // the group's first plane
+  const uint64_t* w;  // first channel's weights, [channel][steps]
+  int64_t channels;   // valid channels in the block, 1..kChannels
+  const Layout* layout;
+  int64_t v0;
+  const int64_t* base;              // per channel of the block: taps * in_cg + bias
+  int64_t* out;                     // first channel's output plane
+  int64_t positions, out_h, out_w;  // channel stride of `out`, output dims
 };
 
-// Generic kernel: kChannels x kPixels outputs, popcount per word.
+// A run of lanes of one block that land in one output row: lanes [lo, hi) go to
+// out + offset + lane.
+struct Run {
+  int64_t lo, hi, offset;
+};
+
+// The block's valid lanes as runs (at most one per output row it touches).
+int64_t row_runs(const KernelArgs& a, Run* runs) {
+  const int64_t q = a.layout->row_len;
+  int64_t n = 0;
+  for (int64_t oy = a.v0 / q; oy <= (a.v0 + kLanes - 1) / q && oy < a.out_h; ++oy) {
+    const int64_t lo = std::max<int64_t>(0, oy * q - a.v0);
+    const int64_t hi = std::min<int64_t>(kLanes, oy * q - a.v0 + a.out_w);
+    if (hi > lo) runs[n++] = {lo, hi, oy * a.out_w - oy * q + a.v0};
+  }
+  return n;
+}
+
+// Portable kernel: popcount per word.
 [[gnu::always_inline]] inline void kernel_body(const KernelArgs& a) {
-  const ConvShape& s = *a.s;
-  const ConvGeometry& g = *a.g;
-  const int64_t words = a.img->words, taps_words = int64_t{g.kernel_h} * g.kernel_w * words;
+  const int64_t n_steps = static_cast<int64_t>(a.layout->steps.size());
+  const int64_t* steps = a.layout->steps.data();
   const uint64_t* wr[kChannels];
-  for (int64_t j = 0; j < kChannels; ++j)
-    wr[j] = a.w + std::min(a.oc0 + j, (a.grp + 1) * s.out_cg - 1) * taps_words;
-  uint64_t acc[kChannels][kPixels] = {};
-  for (int kh = 0; kh < g.kernel_h; ++kh) {
-    const int64_t iy = a.oy * g.stride_h + kh * g.dilation_h;
-    for (int kw = 0; kw < g.kernel_w; ++kw) {
-      const int64_t col = kw * g.dilation_w;
-      const int64_t tap = (int64_t{kh} * g.kernel_w + kw) * words;
-      for (int64_t word = 0; word < words; ++word) {
-        const uint64_t* xr = a.img->bits.data() +
-                             a.img->row(s, g.stride_w, a.grp, word, iy, col % g.stride_w) + a.ox0 +
-                             col / g.stride_w;
-        for (int64_t j = 0; j < kChannels; ++j) {
-          const uint64_t wv = wr[j][tap + word];
-          for (int64_t l = 0; l < kPixels; ++l) acc[j][l] += std::popcount(xr[l] ^ wv);
-        }
-      }
+  for (int64_t j = 0; j < kChannels; ++j) wr[j] = a.w + std::min(j, a.channels - 1) * n_steps;
+  uint64_t acc[kChannels][kLanes] = {};
+  for (int64_t st = 0; st < n_steps; ++st) {
+    const uint64_t* xr = a.x + a.v0 + steps[st];
+    for (int64_t j = 0; j < kChannels; ++j) {
+      const uint64_t wv = wr[j][st];
+      for (int64_t lane = 0; lane < kLanes; ++lane) acc[j][lane] += std::popcount(xr[lane] ^ wv);
     }
   }
-  const int64_t pixels = std::min(kPixels, s.out_w - a.ox0);
-  for (int64_t j = 0; j < kChannels && a.oc0 + j < (a.grp + 1) * s.out_cg; ++j) {
-    int64_t* dst = a.out + (a.oc0 + j) * s.positions() + a.oy * s.out_w + a.ox0;
-    for (int64_t l = 0; l < pixels; ++l)
-      dst[l] = a.base[a.oc0 + j] - 2 * static_cast<int64_t>(acc[j][l]);
-  }
+  Run runs[kLanes];
+  const int64_t n_runs = row_runs(a, runs);
+  for (int64_t j = 0; j < a.channels; ++j)
+    for (int64_t r = 0; r < n_runs; ++r) {
+      int64_t* dst = a.out + j * a.positions + runs[r].offset;
+      for (int64_t lane = runs[r].lo; lane < runs[r].hi; ++lane)
+        dst[lane] = a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]);
+    }
 }
 
 void kernel_scalar(const KernelArgs& a) {
@@ -118,49 +149,38 @@ void kernel_scalar(const KernelArgs& a) {
   kernel_body(a);
 }
 
-// AVX-512: 16 pixels are two vectors of 8 words; one broadcast weight word per channel.
-// vpopcntq does the counting 8 words at a time.
+// AVX-512: the 16 positions are two vectors of 8 words, xor'ed with one broadcast weight
+// word per channel; vpopcntq counts 8 words at a time.
 [[gnu::target("avx512f,avx512vpopcntdq")]] void kernel_avx512(const KernelArgs& a) {
-  const ConvShape& s = *a.s;
-  const ConvGeometry& g = *a.g;
-  const int64_t words = a.img->words, taps_words = int64_t{g.kernel_h} * g.kernel_w * words;
-  const int64_t oc_end = (a.grp + 1) * s.out_cg;
+  const int64_t n_steps = static_cast<int64_t>(a.layout->steps.size());
+  const int64_t* steps = a.layout->steps.data();
   const uint64_t* wr[kChannels];
-  for (int64_t j = 0; j < kChannels; ++j)
-    wr[j] = a.w + std::min(a.oc0 + j, oc_end - 1) * taps_words;
+  for (int64_t j = 0; j < kChannels; ++j) wr[j] = a.w + std::min(j, a.channels - 1) * n_steps;
   __m512i acc[kChannels][2];
   for (auto& row : acc) row[0] = row[1] = _mm512_setzero_si512();
-  for (int kh = 0; kh < g.kernel_h; ++kh) {
-    const int64_t iy = a.oy * g.stride_h + kh * g.dilation_h;
-    for (int kw = 0; kw < g.kernel_w; ++kw) {
-      const int64_t col = kw * g.dilation_w;
-      const int64_t tap = (int64_t{kh} * g.kernel_w + kw) * words;
-      for (int64_t word = 0; word < words; ++word) {
-        const uint64_t* xr = a.img->bits.data() +
-                             a.img->row(s, g.stride_w, a.grp, word, iy, col % g.stride_w) + a.ox0 +
-                             col / g.stride_w;
-        const __m512i x0 = _mm512_loadu_si512(xr);
-        const __m512i x1 = _mm512_loadu_si512(xr + 8);
-        for (int64_t j = 0; j < kChannels; ++j) {
-          const __m512i wv = _mm512_set1_epi64(static_cast<int64_t>(wr[j][tap + word]));
-          acc[j][0] = _mm512_add_epi64(acc[j][0], _mm512_popcnt_epi64(_mm512_xor_si512(x0, wv)));
-          acc[j][1] = _mm512_add_epi64(acc[j][1], _mm512_popcnt_epi64(_mm512_xor_si512(x1, wv)));
-        }
-      }
+  const uint64_t* xb = a.x + a.v0;
+  for (int64_t st = 0; st < n_steps; ++st) {
+    const uint64_t* xr = xb + steps[st];
+    const __m512i x0 = _mm512_loadu_si512(xr);
+    const __m512i x1 = _mm512_loadu_si512(xr + 8);
+    for (int64_t j = 0; j < kChannels; ++j) {
+      const __m512i wv = _mm512_set1_epi64(static_cast<int64_t>(wr[j][st]));
+      acc[j][0] = _mm512_add_epi64(acc[j][0], _mm512_popcnt_epi64(_mm512_xor_si512(x0, wv)));
+      acc[j][1] = _mm512_add_epi64(acc[j][1], _mm512_popcnt_epi64(_mm512_xor_si512(x1, wv)));
     }
   }
-  const int64_t pixels = std::min(kPixels, s.out_w - a.ox0);
-  const __mmask8 m0 = static_cast<__mmask8>(pixels >= 8 ? 0xff : (1u << pixels) - 1);
-  const __mmask8 m1 = static_cast<__mmask8>(pixels >= 16  ? 0xff
-                                            : pixels <= 8 ? 0
-                                                          : (1u << (pixels - 8)) - 1);
-  for (int64_t j = 0; j < kChannels && a.oc0 + j < oc_end; ++j) {
-    int64_t* dst = a.out + (a.oc0 + j) * s.positions() + a.oy * s.out_w + a.ox0;
-    const __m512i base = _mm512_set1_epi64(a.base[a.oc0 + j]);
-    _mm512_mask_storeu_epi64(dst, m0,
-                             _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][0], acc[j][0])));
-    _mm512_mask_storeu_epi64(dst + 8, m1,
-                             _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][1], acc[j][1])));
+  Run runs[kLanes];
+  const int64_t n_runs = row_runs(a, runs);
+  for (int64_t j = 0; j < a.channels; ++j) {
+    const __m512i base = _mm512_set1_epi64(a.base[j]);
+    const __m512i r0 = _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][0], acc[j][0]));
+    const __m512i r1 = _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][1], acc[j][1]));
+    for (int64_t r = 0; r < n_runs; ++r) {
+      int64_t* dst = a.out + j * a.positions + runs[r].offset;
+      const unsigned mask = ((1u << runs[r].hi) - 1) & ~((1u << runs[r].lo) - 1);
+      _mm512_mask_storeu_epi64(dst, static_cast<__mmask8>(mask), r0);
+      _mm512_mask_storeu_epi64(dst + 8, static_cast<__mmask8>(mask >> 8), r1);
+    }
   }
 }
 #endif
@@ -193,33 +213,78 @@ KernelFn pick_kernel() {
 }
 
 // Padded taps were read as +1 (zero bits), adding the tap's weight sum; take it back out
-// for the outputs whose receptive field crosses the border.
+// for the outputs whose receptive field crosses the border. Which taps are padding
+// depends only on the output row's and column's "pattern" (few distinct ones), so the
+// correction is computed per pattern pair and channel, then subtracted.
 void remove_padding(const ConvProblem& p, const std::vector<int64_t>& tap_sums, int64_t* out) {
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
-  const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
-  auto inside = [](int64_t v, int64_t size) { return v >= 0 && v < size; };
-  std::vector<char> row_border(static_cast<size_t>(s.out_h)),
-      col_border(static_cast<size_t>(s.out_w));
-  for (int64_t oy = 0; oy < s.out_h; ++oy)
-    for (int kh = 0; kh < g.kernel_h; ++kh)
-      row_border[oy] |= !inside(oy * g.stride_h + kh * g.dilation_h - g.pad_top, s.in_h);
-  for (int64_t ox = 0; ox < s.out_w; ++ox)
-    for (int kw = 0; kw < g.kernel_w; ++kw)
-      col_border[ox] |= !inside(ox * g.stride_w + kw * g.dilation_w - g.pad_left, s.in_w);
-#pragma omp parallel for if (s.out_c * s.positions() > (1 << 14))
-  for (int64_t oc = 0; oc < s.out_c; ++oc)
-    for (int64_t oy = 0; oy < s.out_h; ++oy)
-      for (int64_t ox = 0; ox < s.out_w; ++ox) {
-        if (!row_border[oy] && !col_border[ox]) continue;
-        int64_t padded = 0;
-        for (int kh = 0; kh < g.kernel_h; ++kh)
-          for (int kw = 0; kw < g.kernel_w; ++kw)
-            if (!inside(oy * g.stride_h + kh * g.dilation_h - g.pad_top, s.in_h) ||
-                !inside(ox * g.stride_w + kw * g.dilation_w - g.pad_left, s.in_w))
-              padded += tap_sums[static_cast<size_t>(oc * taps + kh * g.kernel_w + kw)];
-        out[oc * s.positions() + oy * s.out_w + ox] -= padded;
+  const int64_t kh_n = g.kernel_h, kw_n = g.kernel_w;
+  // Pattern 0 is "no padded tap"; patterns are masks of padded kernel rows (columns).
+  auto patterns = [](int64_t outputs, int64_t taps, int64_t stride, int64_t dilation, int64_t pad,
+                     int64_t size, std::vector<std::vector<char>>& masks) {
+    masks.assign(1, std::vector<char>(static_cast<size_t>(taps), 0));
+    std::vector<int64_t> id(static_cast<size_t>(outputs));
+    for (int64_t o = 0; o < outputs; ++o) {
+      std::vector<char> m(static_cast<size_t>(taps));
+      for (int64_t t = 0; t < taps; ++t) {
+        const int64_t i = o * stride + t * dilation - pad;
+        m[t] = i < 0 || i >= size;
       }
+      auto it = std::find(masks.begin(), masks.end(), m);
+      id[o] = it - masks.begin();
+      if (it == masks.end()) masks.push_back(m);
+    }
+    return id;
+  };
+  std::vector<std::vector<char>> row_masks, col_masks;
+  const std::vector<int64_t> row_id =
+      patterns(s.out_h, kh_n, g.stride_h, g.dilation_h, g.pad_top, s.in_h, row_masks);
+  const std::vector<int64_t> col_id =
+      patterns(s.out_w, kw_n, g.stride_w, g.dilation_w, g.pad_left, s.in_w, col_masks);
+  if (row_masks.size() == 1 && col_masks.size() == 1) return;  // no padding reached
+  const int64_t n_rows = static_cast<int64_t>(row_masks.size());
+  const int64_t n_cols = static_cast<int64_t>(col_masks.size());
+#pragma omp parallel for if (s.out_c * s.positions() > (1 << 14))
+  for (int64_t oc = 0; oc < s.out_c; ++oc) {
+    const int64_t* taps = tap_sums.data() + oc * kh_n * kw_n;
+    std::vector<int64_t> correction(static_cast<size_t>(n_rows * n_cols), 0);
+    for (int64_t r = 0; r < n_rows; ++r)
+      for (int64_t c = 0; c < n_cols; ++c)
+        for (int64_t kh = 0; kh < kh_n; ++kh)
+          for (int64_t kw = 0; kw < kw_n; ++kw)
+            if (row_masks[r][kh] || col_masks[c][kw])
+              correction[r * n_cols + c] += taps[kh * kw_n + kw];
+    for (int64_t oy = 0; oy < s.out_h; ++oy) {
+      int64_t* row = out + oc * s.positions() + oy * s.out_w;
+      const int64_t* corr = correction.data() + row_id[oy] * n_cols;
+      for (int64_t ox = 0; ox < s.out_w; ++ox) row[ox] -= corr[col_id[ox]];
+    }
+  }
+}
+
+// Weights as [oc][tap][word] bits, and each tap's weight sum for the border correction.
+struct PackedWeights {
+  std::vector<uint64_t> bits;
+  std::vector<int64_t> tap_sums;
+};
+
+std::shared_ptr<PackedWeights> pack_weights_bits(const ConvProblem& p, int64_t words) {
+  const ConvShape& s = p.s;
+  const int64_t taps = int64_t{p.g.kernel_h} * p.g.kernel_w;
+  auto w = std::make_shared<PackedWeights>();
+  w->bits.assign(static_cast<size_t>(s.out_c * taps * words), 0);
+  w->tap_sums.assign(static_cast<size_t>(s.out_c * taps), 0);
+  const std::vector<int32_t>& src = p.weights->source();
+  for (int64_t oc = 0; oc < s.out_c; ++oc)
+    for (int64_t ic = 0; ic < s.in_cg; ++ic)
+      for (int64_t t = 0; t < taps; ++t) {
+        const int32_t v = src[static_cast<size_t>((oc * s.in_cg + ic) * taps + t)];
+        w->bits[static_cast<size_t>((oc * taps + t) * words + ic / 64)] |= uint64_t{v < 0}
+                                                                           << (ic % 64);
+        w->tap_sums[static_cast<size_t>(oc * taps + t)] += v;
+      }
+  return w;
 }
 
 }  // namespace
@@ -238,49 +303,46 @@ const char* binary_conv_isa() {
 
 bool binary_conv(const ConvProblem& p, AccTensor& out) {
   if (p.x_zp != 0 || p.w_zp_nonzero()) return false;
-  if (!all_plus_minus_one(p.x) || !all_plus_minus_one(p.w)) return false;
+  if (!p.weights->plus_minus_one() || !all_plus_minus_one(p.x)) return false;
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
   const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
-
-  PackedImage img;
-  img.words = (s.in_cg + 63) / 64;
-  img.row_len = (s.padded_w + g.stride_w - 1) / g.stride_w + kPixels;
-  img.bits.resize(
-      static_cast<size_t>(s.groups * img.words * s.padded_h * g.stride_w * img.row_len));
-
-  // Weights as [oc][tap][word] bits; each tap's weight sum for the border correction.
-  std::vector<uint64_t> w(static_cast<size_t>(s.out_c * taps * img.words), 0);
-  std::vector<int64_t> tap_sums(static_cast<size_t>(s.out_c * taps), 0);
-  for (int64_t oc = 0; oc < s.out_c; ++oc)
-    for (int64_t ic = 0; ic < s.in_cg; ++ic)
-      for (int64_t t = 0; t < taps; ++t) {
-        const int32_t v = p.w[(oc * s.in_cg + ic) * taps + t];
-        w[static_cast<size_t>((oc * taps + t) * img.words + ic / 64)] |= uint64_t{v < 0}
-                                                                         << (ic % 64);
-        tap_sums[static_cast<size_t>(oc * taps + t)] += v;
-      }
+  const Layout layout = make_layout(s, g);
+  // Spare words after the last plane: the last block's lanes past the output and taps
+  // past the right edge of its last row read (and drop) up to this many.
+  const int64_t spare = kLanes + layout.row_len + int64_t{g.kernel_w} * g.dilation_w;
+  std::vector<uint64_t> bits(static_cast<size_t>(s.groups * layout.words * layout.plane + spare));
+  const std::shared_ptr<const PackedWeights> w = p.weights->derived<PackedWeights>(
+      "binary", [&] { return pack_weights_bits(p, layout.words); });
   std::vector<int64_t> base(static_cast<size_t>(s.out_c));
   for (int64_t oc = 0; oc < s.out_c; ++oc)
     base[oc] = taps * s.in_cg + (p.bias.empty() ? 0 : p.bias[oc]);
 
   const KernelFn kernel = pick_kernel();
+  const int64_t n_steps = static_cast<int64_t>(layout.steps.size());
   const int64_t oc_blocks = (s.out_cg + kChannels - 1) / kChannels;
-  const int64_t px_blocks = (s.out_w + kPixels - 1) / kPixels;
+  const int64_t v_blocks = (layout.virtual_positions + kLanes - 1) / kLanes;
   for (int64_t n = 0; n < s.batch; ++n) {
-    pack_image(p, n, img);
+    pack_image(p, layout, n, bits);
     int64_t* plane = out.data() + n * s.out_c * s.positions();
 #pragma omp parallel for collapse(3) schedule(dynamic, 4)
     for (int64_t grp = 0; grp < s.groups; ++grp)
       for (int64_t ob = 0; ob < oc_blocks; ++ob)
-        for (int64_t oy = 0; oy < s.out_h; ++oy)
-          for (int64_t xb = 0; xb < px_blocks; ++xb) {
-            const KernelArgs a{
-                &s, &g,           &img, w.data(), base.data(), grp, grp * s.out_cg + ob * kChannels,
-                oy, xb * kPixels, plane};
-            kernel(a);
-          }
-    remove_padding(p, tap_sums, plane);
+        for (int64_t vb = 0; vb < v_blocks; ++vb) {
+          const int64_t oc0 = grp * s.out_cg + ob * kChannels;
+          const KernelArgs a{bits.data() + grp * layout.words * layout.plane,
+                             w->bits.data() + oc0 * n_steps,
+                             std::min(kChannels, (grp + 1) * s.out_cg - oc0),
+                             &layout,
+                             vb * kLanes,
+                             base.data() + oc0,
+                             plane + oc0 * s.positions(),
+                             s.positions(),
+                             s.out_h,
+                             s.out_w};
+          kernel(a);
+        }
+    remove_padding(p, w->tap_sums, plane);
   }
   return true;
 }

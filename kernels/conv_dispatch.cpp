@@ -51,9 +51,9 @@ AccTensor fc_accumulate(const IntTensor& x, const QuantParams& xq, const IntTens
 #pragma omp parallel for if (batch * k > (1 << 16))
   for (int64_t n = 0; n < batch; ++n)
     for (int64_t i = 0; i < k; ++i) xt[i * batch + n] = x[n * k + i];
-  const IntTensor wt = w.reshaped({out_c, k, 1, 1});
+  const Dims conv_w_dims = {out_c, k, 1, 1};
   const ConvGeometry g;
-  const std::optional<ConvProblem> p = make_conv_problem(xt, xq, wt, wq, bias, g);
+  const std::optional<ConvProblem> p = make_conv_problem(xt, xq, w, wq, bias, g, &conv_w_dims);
   if (!p) return reference::fc_accumulate(x, xq, w, wq, bias);
   AccTensor acc({1, out_c, 1, batch});
   run_conv(*p, xq.scheme == Scheme::Binary && wq.scheme == Scheme::Binary, acc);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 #include <stdexcept>
 
 namespace qasim::kernels {
@@ -59,14 +60,23 @@ void stage_nhwc(const IntTensor& x, int64_t n, const ConvShape& s, const ConvGeo
     }
   }
   const int32_t* src = x.data() + n * s.in_c * s.in_h * s.in_w;
-#pragma omp parallel for if (!omp_in_parallel() && s.in_c * s.in_h * s.in_w > (1 << 16))
-  for (int64_t y = 0; y < s.in_h; ++y) {
-    T* row = out + ((y + g.pad_top) * wp + g.pad_left) * c;
-    for (int64_t ch = 0; ch < c; ++ch) {
-      const int32_t* in = src + (ch * s.in_h + y) * s.in_w;
-      for (int64_t xx = 0; xx < s.in_w; ++xx) row[xx * c + ch] = static_cast<T>(in[xx] - offset);
+  // NCHW -> NHWC is a transpose per row; 16x16 tiles keep both the 16 source rows and
+  // the 16 destination pixels in L1 (a plain sweep strides through one of them).
+  constexpr int64_t kTile = 16;
+  const int64_t ch_tiles = (c + kTile - 1) / kTile;
+#pragma omp parallel for collapse(2) if (!omp_in_parallel() && c * s.in_h * s.in_w > (1 << 14))
+  for (int64_t y = 0; y < s.in_h; ++y)
+    for (int64_t ct = 0; ct < ch_tiles; ++ct) {
+      T* row = out + ((y + g.pad_top) * wp + g.pad_left) * c;
+      const int64_t ch0 = ct * kTile, ch1 = std::min(c, ch0 + kTile);
+      for (int64_t x0 = 0; x0 < s.in_w; x0 += kTile) {
+        const int64_t x1 = std::min(s.in_w, x0 + kTile);
+        for (int64_t ch = ch0; ch < ch1; ++ch) {
+          const int32_t* in = src + (ch * s.in_h + y) * s.in_w;
+          for (int64_t xx = x0; xx < x1; ++xx) row[xx * c + ch] = static_cast<T>(in[xx] - offset);
+        }
+      }
     }
-  }
 }
 
 template <typename T>
@@ -143,18 +153,90 @@ std::vector<int64_t> window_sums(const IntTensor& x, const ConvShape& s, const C
   return sums;
 }
 
+WeightEntry::WeightEntry(const IntTensor& w) : m_source(w) {
+  m_range = value_range(w.data(), w.size());
+  const int32_t* v = w.data();
+  const int64_t n = w.size();
+  bool ok = true;
+#pragma omp parallel for reduction(&& : ok) if (n > (1 << 16))
+  for (int64_t i = 0; i < n; ++i) ok = ok && (v[i] == 1 || v[i] == -1);
+  m_plus_minus_one = ok;
+}
+
+bool WeightEntry::same_content(const IntTensor& w) const {
+  if (w.dims() != m_source.dims()) return false;
+  // In chunks across threads: on late layers this compare is most of a batch-1 call.
+  constexpr int64_t kChunk = 1 << 16;
+  const int64_t n = w.size(), chunks = (n + kChunk - 1) / kChunk;
+  bool same = true;
+#pragma omp parallel for reduction(&& : same) if (chunks > 4 && !omp_in_parallel())
+  for (int64_t c = 0; c < chunks; ++c) {
+    const int64_t begin = c * kChunk, count = std::min(kChunk, n - begin);
+    same = same && std::memcmp(w.data() + begin, m_source.data() + begin,
+                               static_cast<size_t>(count) * sizeof(int32_t)) == 0;
+  }
+  return same;
+}
+
+namespace {
+
+struct CacheSlot {
+  std::shared_ptr<WeightEntry> entry;
+  uint64_t last_use = 0;
+};
+// Budget for the copies of source weights (the derived forms are smaller); a few
+// ResNet-50s' worth.
+constexpr size_t kCacheBudgetBytes = size_t{1} << 30;
+std::mutex g_cache_mutex;
+std::map<std::pair<const void*, Dims>, CacheSlot> g_cache;
+uint64_t g_cache_clock = 0;
+
+}  // namespace
+
+std::shared_ptr<WeightEntry> cached_weights(const IntTensor& w) {
+  const auto key = std::make_pair(static_cast<const void*>(w.data()), w.dims());
+  std::shared_ptr<WeightEntry> entry;
+  {
+    std::lock_guard<std::mutex> lock(g_cache_mutex);
+    auto it = g_cache.find(key);
+    if (it != g_cache.end()) {
+      it->second.last_use = ++g_cache_clock;
+      entry = it->second.entry;
+    }
+  }
+  if (entry && entry->same_content(w)) return entry;
+  entry = std::make_shared<WeightEntry>(w);
+  std::lock_guard<std::mutex> lock(g_cache_mutex);
+  g_cache[key] = {entry, ++g_cache_clock};
+  size_t bytes = 0;
+  for (const auto& [k, slot] : g_cache) bytes += slot.entry->source().size() * sizeof(int32_t);
+  while (bytes > kCacheBudgetBytes && g_cache.size() > 1) {
+    auto oldest = std::min_element(
+        g_cache.begin(), g_cache.end(),
+        [](const auto& a, const auto& b) { return a.second.last_use < b.second.last_use; });
+    bytes -= oldest->second.entry->source().size() * sizeof(int32_t);
+    g_cache.erase(oldest);
+  }
+  return entry;
+}
+
+void clear_weight_cache() {
+  std::lock_guard<std::mutex> lock(g_cache_mutex);
+  g_cache.clear();
+}
+
 std::optional<ConvProblem> make_conv_problem(const IntTensor& x, const QuantParams& xq,
                                              const IntTensor& w, const QuantParams& wq,
                                              const std::vector<int32_t>& bias,
-                                             const ConvGeometry& g) {
-  const ConvShape s = conv_shape(x.dims(), w.dims(), g);
+                                             const ConvGeometry& g, const Dims* conv_w_dims) {
+  const ConvShape s = conv_shape(x.dims(), conv_w_dims ? *conv_w_dims : w.dims(), g);
   if (!bias.empty() && static_cast<int64_t>(bias.size()) != s.out_c)
     throw std::invalid_argument(
         fmt::format("conv2d: {} biases for {} output channels", bias.size(), s.out_c));
   const size_t w_zps = wq.zero_point.size();
   if (xq.zero_point.size() != 1 || (w_zps != 1 && static_cast<int64_t>(w_zps) != s.out_c))
     return std::nullopt;
-  ConvProblem p{x, w, bias, g, s, xq.zero_point[0], {}, {}, {}};
+  ConvProblem p{x, w, bias, g, s, xq.zero_point[0], {}, {}, {}, cached_weights(w)};
   p.w_zp.resize(static_cast<size_t>(s.out_c));
   for (int64_t oc = 0; oc < s.out_c; ++oc) p.w_zp[oc] = wq.zero_point_at(oc);
   p.x_range = value_range(x.data(), x.size());
@@ -163,7 +245,7 @@ std::optional<ConvProblem> make_conv_problem(const IntTensor& x, const QuantPara
     p.x_range.lo = x.empty() ? p.x_zp : std::min<int64_t>(p.x_range.lo, p.x_zp);
     p.x_range.hi = x.empty() ? p.x_zp : std::max<int64_t>(p.x_range.hi, p.x_zp);
   }
-  p.w_range = value_range(w.data(), w.size());
+  p.w_range = p.weights->range();
   return p;
 }
 
@@ -178,8 +260,22 @@ void conv_gemm_typed(const ConvProblem& p, const GemmEncoding& xe, const GemmEnc
                      AccTensor& out) {
   const ConvShape& s = p.s;
   const int64_t ks = gemm_k_stride(s.k), positions = s.positions();
-  std::vector<TA> packed(static_cast<size_t>(s.out_c * ks));
-  pack_weights<TA>(p.w, s, p.g, we.offset, ks, packed.data());
+  struct Packed {
+    std::vector<TA> rows;       // [out_c][ks]
+    std::vector<int64_t> sums;  // per output channel: sum of the encoded weights
+  };
+  const auto packed =
+      p.weights->derived<Packed>(fmt::format("gemm {}x{} w{}", sizeof(TA), s.k, we.offset), [&] {
+        auto w = std::make_shared<Packed>();
+        w->rows.resize(static_cast<size_t>(s.out_c * ks));
+        pack_weights<TA>(p.w, s, p.g, we.offset, ks, w->rows.data());
+        w->sums.resize(static_cast<size_t>(s.out_c));
+        for (int64_t oc = 0; oc < s.out_c; ++oc) {
+          const TA* row = w->rows.data() + oc * ks;
+          w->sums[oc] = std::accumulate(row, row + s.k, int64_t{0});
+        }
+        return w;
+      });
 
   // sum (x - zx)(w - zw) over the encoded values x' = x - ox, w' = w - ow is
   //   sum x'w' - zw'.sum x' - zx'.sum w' + k.zx'.zw'   with zx' = zx - ox, zw' = zw - ow;
@@ -188,11 +284,9 @@ void conv_gemm_typed(const ConvProblem& p, const GemmEncoding& xe, const GemmEnc
   std::vector<int64_t> zw(static_cast<size_t>(s.out_c)), constant(zw.size());
   bool need_row_sums = false;
   for (int64_t oc = 0; oc < s.out_c; ++oc) {
-    int64_t w_sum = 0;
-    for (int64_t k = 0; k < s.k; ++k) w_sum += packed[static_cast<size_t>(oc * ks + k)];
     zw[oc] = int64_t{p.w_zp[oc]} - we.offset;
     need_row_sums |= zw[oc] != 0;
-    constant[oc] = (p.bias.empty() ? 0 : p.bias[oc]) - zx * w_sum + s.k * zx * zw[oc];
+    constant[oc] = (p.bias.empty() ? 0 : p.bias[oc]) - zx * packed->sums[oc] + s.k * zx * zw[oc];
   }
 
   std::vector<TB> staged(static_cast<size_t>(s.padded_h * s.padded_w * s.in_c));
@@ -200,7 +294,8 @@ void conv_gemm_typed(const ConvProblem& p, const GemmEncoding& xe, const GemmEnc
     im2col<TB>(staged.data(), s, p.g, grp, ks, cols, need_row_sums ? row_sums : nullptr);
     int64_t* c = out.data() + (n * s.out_c + grp * s.out_cg) * positions;
     const GemmShape shape{s.out_cg, positions, s.k, positions, 1};
-    gemm_int<TA, TB>(shape, packed.data() + grp * s.out_cg * ks, cols, c, we.max_abs, xe.max_abs);
+    gemm_int<TA, TB>(shape, packed->rows.data() + grp * s.out_cg * ks, cols, c, we.max_abs,
+                     xe.max_abs);
 #pragma omp parallel for if (!omp_in_parallel() && s.out_cg * positions > (1 << 14))
     for (int64_t m = 0; m < s.out_cg; ++m) {
       const int64_t oc = grp * s.out_cg + m;

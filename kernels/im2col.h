@@ -5,7 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "kernels/gemm_int.h"
@@ -23,6 +28,41 @@ struct ConvShape {
   int64_t positions() const { return out_h * out_w; }
 };
 
+// A weight tensor's content kept across calls, with what the paths derive from it (packed
+// bits, reordered blocks, sums). The golden engine passes the same weights layer after
+// layer, image after image; rebuilding those forms each call would cost more than the
+// convolution on late layers. Entries are found by address and dims, then compared in
+// full, so a changed tensor is never served stale.
+class WeightEntry {
+ public:
+  explicit WeightEntry(const IntTensor& w);
+  const std::vector<int32_t>& source() const { return m_source.values(); }
+  ValueRange range() const { return m_range; }
+  bool plus_minus_one() const { return m_plus_minus_one; }  // all values are -1 or +1
+  bool same_content(const IntTensor& w) const;
+
+  // The derived form named `key`, built by `build` on first use (thread-safe).
+  template <typename T>
+  std::shared_ptr<const T> derived(const std::string& key,
+                                   const std::function<std::shared_ptr<T>()>& build) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::shared_ptr<const void>& slot = m_derived[key];
+    if (!slot) slot = build();
+    return std::static_pointer_cast<const T>(slot);
+  }
+
+ private:
+  IntTensor m_source;
+  ValueRange m_range;
+  bool m_plus_minus_one = false;
+  std::mutex m_mutex;
+  std::map<std::string, std::shared_ptr<const void>> m_derived;
+};
+
+// The cache entry for w's current content (least recently used entries go past a budget).
+std::shared_ptr<WeightEntry> cached_weights(const IntTensor& w);
+void clear_weight_cache();
+
 // One convolution as every fast path sees it: operands, zero points resolved per output
 // channel, and the ranges the operands actually span (which pick the element types).
 struct ConvProblem {
@@ -35,16 +75,20 @@ struct ConvProblem {
   std::vector<int32_t> w_zp;  // one per output channel
   ValueRange x_range;         // includes x_zp when there is padding (padding holds x_zp)
   ValueRange w_range;
+  std::shared_ptr<WeightEntry> weights;  // w's cache entry, already checked against w
   bool w_zp_nonzero() const;
 };
 
 // Checks the operands (throws std::invalid_argument like conv2d_accumulate) and resolves
 // zero points and ranges. nullopt when the zero points are laid out in a way the fast
 // paths do not handle (per-channel activation zero points): the caller uses the oracle.
+// `conv_w_dims` lets an FC's [OC, K] weights act as [OC, K, 1, 1] without a copy (which
+// would also defeat the weight cache, keyed by address).
 std::optional<ConvProblem> make_conv_problem(const IntTensor& x, const QuantParams& xq,
                                              const IntTensor& w, const QuantParams& wq,
                                              const std::vector<int32_t>& bias,
-                                             const ConvGeometry& g);
+                                             const ConvGeometry& g,
+                                             const Dims* conv_w_dims = nullptr);
 
 // acc = bias + sum (x - x_zp)(w - w_zp[oc]) through stage / im2col / gemm_int; handles
 // every operand width up to 32 bits, any zero points, groups and dilation.

@@ -66,9 +66,8 @@ bool exact_impl(const std::string& name, int64_t k) {
   return brgemm || k * 255 * 128 <= (int64_t{1} << 24);
 }
 
+// Weights reordered for one primitive (a derived form of the weight cache entry).
 struct Weights {
-  std::vector<int32_t> source;  // the tensor these came from, compared in full on reuse
-  int32_t offset = 0;
   memory packed;
   std::vector<int64_t> sums;  // per output channel: sum of the encoded weights
 };
@@ -77,8 +76,6 @@ struct Entry {
   dnnl::convolution_forward::primitive_desc pd;
   dnnl::convolution_forward prim;
   std::string impl;  // empty: no exact implementation for this shape
-  std::mutex weights_mutex;
-  std::shared_ptr<const Weights> weights;
 };
 
 dnnl::engine& cpu_engine() {
@@ -136,38 +133,30 @@ std::shared_ptr<Entry> lookup(const ConvProblem& p, const Plan& plan) {
   return slot;
 }
 
-std::shared_ptr<const Weights> weights_for(Entry& e, const ConvProblem& p, const Plan& plan,
+std::shared_ptr<const Weights> weights_for(const Entry& e, const ConvProblem& p, const Plan& plan,
                                            dnnl::stream& stream) {
-  {
-    std::lock_guard<std::mutex> lock(e.weights_mutex);
-    const auto& w = e.weights;
-    if (w && w->offset == plan.w.offset && w->source.size() == static_cast<size_t>(p.w.size()) &&
-        std::memcmp(w->source.data(), p.w.data(), w->source.size() * sizeof(int32_t)) == 0)
-      return w;
-  }
-  const ConvShape& s = p.s;
-  auto w = std::make_shared<Weights>();
-  w->source = p.w.values();
-  w->offset = plan.w.offset;
-  // [OC][ICg][KH][KW] is goihw (groups leading) as it stands: only the encoding changes.
-  std::vector<int8_t> plain(w->source.size());
-  w->sums.assign(static_cast<size_t>(s.out_c), 0);
-  const int64_t per_oc = s.k;
-  for (int64_t oc = 0; oc < s.out_c; ++oc)
-    for (int64_t i = 0; i < per_oc; ++i) {
-      const int32_t v = w->source[static_cast<size_t>(oc * per_oc + i)] - plan.w.offset;
-      plain[static_cast<size_t>(oc * per_oc + i)] = static_cast<int8_t>(v);
-      w->sums[static_cast<size_t>(oc)] += v;
-    }
-  const memory::desc& packed_md = e.pd.weights_desc();
-  const memory::desc plain_md(packed_md.dims(), Dt::s8, s.groups == 1 ? Tag::oihw : Tag::goihw);
-  memory plain_mem(plain_md, cpu_engine(), plain.data());
-  w->packed = memory(packed_md, cpu_engine());
-  dnnl::reorder(plain_mem, w->packed).execute(stream, plain_mem, w->packed);
-  stream.wait();
-  std::lock_guard<std::mutex> lock(e.weights_mutex);
-  e.weights = w;
-  return w;
+  return p.weights->derived<Weights>(fmt::format("onednn {} w{}", plan.key, plan.w.offset), [&] {
+    const ConvShape& s = p.s;
+    auto w = std::make_shared<Weights>();
+    // [OC][ICg][KH][KW] is goihw (groups leading) as it stands: only the encoding
+    // changes.
+    const std::vector<int32_t>& source = p.weights->source();
+    std::vector<int8_t> plain(source.size());
+    w->sums.assign(static_cast<size_t>(s.out_c), 0);
+    for (int64_t oc = 0; oc < s.out_c; ++oc)
+      for (int64_t i = 0; i < s.k; ++i) {
+        const int32_t v = source[static_cast<size_t>(oc * s.k + i)] - plan.w.offset;
+        plain[static_cast<size_t>(oc * s.k + i)] = static_cast<int8_t>(v);
+        w->sums[static_cast<size_t>(oc)] += v;
+      }
+    const memory::desc& packed_md = e.pd.weights_desc();
+    const memory::desc plain_md(packed_md.dims(), Dt::s8, s.groups == 1 ? Tag::oihw : Tag::goihw);
+    memory plain_mem(plain_md, cpu_engine(), plain.data());
+    w->packed = memory(packed_md, cpu_engine());
+    dnnl::reorder(plain_mem, w->packed).execute(stream, plain_mem, w->packed);
+    stream.wait();
+    return w;
+  });
 }
 
 template <typename T>
@@ -217,18 +206,21 @@ bool onednn_conv(const ConvProblem& p, AccTensor& out) {
   dnnl::stream stream(cpu_engine());
   const std::shared_ptr<const Weights> w = weights_for(*entry, p, plan, stream);
 
+  // Buffers are fully overwritten: no zero fill (it would cost as much as the staging).
   const memory::desc& src_md = entry->pd.src_desc();
-  std::vector<uint8_t> src(src_md.get_size());
+  const auto src = std::make_unique_for_overwrite<uint8_t[]>(src_md.get_size());
   if (plan.x.elem == GemmElem::U8)
-    stage_batch<uint8_t>(p, plan, src.data());
+    stage_batch<uint8_t>(p, plan, src.get());
   else
-    stage_batch<int8_t>(p, plan, reinterpret_cast<int8_t*>(src.data()));
+    stage_batch<int8_t>(p, plan, reinterpret_cast<int8_t*>(src.get()));
   const int64_t positions = s.positions();
-  std::vector<int32_t> dst(static_cast<size_t>(s.batch * positions * s.out_c));
-  std::vector<uint8_t> scratch(entry->pd.scratchpad_desc().get_size());
-  memory src_mem(src_md, cpu_engine(), src.data());
-  memory dst_mem(entry->pd.dst_desc(), cpu_engine(), dst.data());
-  memory scratch_mem(entry->pd.scratchpad_desc(), cpu_engine(), scratch.data());
+  const auto dst =
+      std::make_unique_for_overwrite<int32_t[]>(static_cast<size_t>(s.batch * positions * s.out_c));
+  const auto scratch =
+      std::make_unique_for_overwrite<uint8_t[]>(entry->pd.scratchpad_desc().get_size());
+  memory src_mem(src_md, cpu_engine(), src.get());
+  memory dst_mem(entry->pd.dst_desc(), cpu_engine(), dst.get());
+  memory scratch_mem(entry->pd.scratchpad_desc(), cpu_engine(), scratch.get());
   entry->prim.execute(stream, {{DNNL_ARG_SRC, src_mem},
                                {DNNL_ARG_WEIGHTS, w->packed},
                                {DNNL_ARG_DST, dst_mem},
@@ -247,24 +239,26 @@ bool onednn_conv(const ConvProblem& p, AccTensor& out) {
   }
   std::vector<int64_t> windows;
   if (need_windows) windows = window_sums(p.x, s, p.g, plan.x.offset, p.x_zp);
-  // NHWC s32 -> NCHW int64, a block of channels at a time so reads stay contiguous.
-  constexpr int64_t kBlock = 64;
-  const int64_t blocks = (s.out_c + kBlock - 1) / kBlock;
-#pragma omp parallel for collapse(2) if (out.size() > (1 << 14))
+  // NHWC s32 -> NCHW int64 in square tiles: both the reads and the writes of a tile stay
+  // within a few pages (a channel-at-a-time sweep touches one page per channel per row).
+  constexpr int64_t kTile = 32;
+  const int64_t oc_tiles = (s.out_c + kTile - 1) / kTile,
+                pos_tiles = (positions + kTile - 1) / kTile;
+#pragma omp parallel for collapse(3) if (out.size() > (1 << 14))
   for (int64_t n = 0; n < s.batch; ++n)
-    for (int64_t b = 0; b < blocks; ++b) {
-      const int64_t oc0 = b * kBlock, oc1 = std::min(s.out_c, oc0 + kBlock);
-      for (int64_t i = 0; i < positions; ++i) {
-        const int32_t* row = dst.data() + (n * positions + i) * s.out_c;
-        for (int64_t oc = oc0; oc < oc1; ++oc) {
-          int64_t v = row[oc] + constant[oc];
-          if (need_windows)
-            v -= zw[oc] *
-                 windows[static_cast<size_t>((n * s.groups + oc / s.out_cg) * positions + i)];
-          out[(n * s.out_c + oc) * positions + i] = v;
+    for (int64_t ot = 0; ot < oc_tiles; ++ot)
+      for (int64_t pt = 0; pt < pos_tiles; ++pt) {
+        const int64_t oc1 = std::min(s.out_c, (ot + 1) * kTile);
+        const int64_t i0 = pt * kTile, i1 = std::min(positions, i0 + kTile);
+        const int32_t* in = dst.get() + n * positions * s.out_c;
+        for (int64_t oc = ot * kTile; oc < oc1; ++oc) {
+          int64_t* row = out.data() + (n * s.out_c + oc) * positions;
+          const int64_t* win =
+              need_windows ? windows.data() + (n * s.groups + oc / s.out_cg) * positions : nullptr;
+          for (int64_t i = i0; i < i1; ++i)
+            row[i] = in[i * s.out_c + oc] + constant[oc] - (win ? zw[oc] * win[i] : 0);
         }
       }
-    }
   return true;
 }
 

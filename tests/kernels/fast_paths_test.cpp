@@ -257,16 +257,21 @@ TEST(FastPaths, BinaryDeclaredButNotPlusMinusOne) {
   EXPECT_EQ(conv2d_accumulate(x, q, w, q, {}, g), reference::conv2d_accumulate(x, q, w, q, {}, g));
 }
 
-TEST(FastPaths, ChangedWeightsOfACachedShapeAreNotStale) {
+TEST(FastPaths, WeightsChangedInPlaceAreNotServedStale) {
+  // The paths cache packed weights by address; the same tensor edited in place (one
+  // element, the last) must be seen, on every path.
   const ConvGeometry g = geometry(3, 1, 1);
-  Rng rng(9);
-  const IntTensor x = random_tensor(rng, {1, 32, 8, 8}, u8());
-  const QuantParams xq = u8().params(), wq = s8().params();
-  for (int round = 0; round < 3; ++round) {
-    IntTensor w = random_tensor(rng, {16, 32, 3, 3}, s8());
-    if (round == 2) w[w.size() - 1] ^= 1;  // a change in the last element only
-    EXPECT_EQ(conv2d_accumulate(x, xq, w, wq, {}, g),
-              reference::conv2d_accumulate(x, xq, w, wq, {}, g));
+  for (const Operand& op : {s8(), bin(), Operand{12, true, false, 0, {}}}) {
+    SCOPED_TRACE(op.str());
+    Rng rng(9);
+    const IntTensor x = random_tensor(rng, {1, 32, 8, 8}, op.binary ? bin() : u8());
+    const QuantParams xq = op.binary ? bin().params() : u8().params(), wq = op.params();
+    IntTensor w = random_tensor(rng, {16, 32, 3, 3}, op);
+    for (int round = 0; round < 3; ++round) {
+      EXPECT_EQ(conv2d_accumulate(x, xq, w, wq, {}, g),
+                reference::conv2d_accumulate(x, xq, w, wq, {}, g));
+      w[w.size() - 1] = -w[w.size() - 1];
+    }
   }
 }
 
