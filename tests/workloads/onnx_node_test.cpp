@@ -206,14 +206,14 @@ TEST_P(OnnxNode, MatchesBitExactly) {
   run_case(c.node.op_type(), c);
 }
 
-INSTANTIATE_TEST_SUITE_P(Onnx, OnnxNode,
-                         ::testing::Values("test_quantizelinear", "test_quantizelinear_axis",
-                                           "test_dequantizelinear", "test_dequantizelinear_axis",
-                                           "test_qlinearconv", "test_qlinearmatmul_2D",
-                                           "test_qlinearmatmul_3D", "test_convinteger",
-                                           "test_convinteger_with_padding",
-                                           "test_convinteger_without_padding",
-                                           "test_basic_convinteger", "test_matmulinteger"));
+INSTANTIATE_TEST_SUITE_P(
+    Onnx, OnnxNode,
+    ::testing::Values("test_quantizelinear", "test_quantizelinear_axis", "test_dequantizelinear",
+                      "test_dequantizelinear_axis", "test_qlinearconv", "test_qlinearmatmul_2D",
+                      "test_qlinearmatmul_3D", "test_convinteger", "test_convinteger_with_padding",
+                      "test_convinteger_without_padding", "test_basic_convinteger",
+                      "test_matmulinteger"),
+    [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace qasim::workloads

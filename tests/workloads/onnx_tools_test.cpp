@@ -116,7 +116,10 @@ TEST_P(ToolModel, ImportsTheGraphItsGeneratorDescribes) {
 
 INSTANTIATE_TEST_SUITE_P(Onnx, ToolModel,
                          ::testing::Values("torch_qdq", "ort_qdq", "ort_qoperator", "integer_ops",
-                                           "qonnx_brevitas", "brevitas_qcdq"));
+                                           "qonnx_brevitas", "brevitas_qcdq"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace qasim::workloads
