@@ -1,6 +1,10 @@
 # All dependencies come from Debian packages; scripts/setup.sh installs them.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMC REQUIRED IMPORTED_TARGET systemc)
+# Debian's libsystemc is built as C++17 and checks at link time that its users compiled its
+# headers for the same standard; we are C++20, so say which one the library has.
+set_property(TARGET PkgConfig::SYSTEMC APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS
+             SC_CPLUSPLUS=201703L)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(fmt REQUIRED)
 find_package(Eigen3 REQUIRED NO_MODULE)

@@ -188,6 +188,7 @@ IntTensor add(const IntTensor& a, const QuantParams& aq, const IntTensor& b, con
 
   switch (numerics.requant) {
     case RequantMode::OnnxFloat:
+#pragma omp parallel for schedule(static) if (a.size() > 65536)
       for (int64_t i = 0; i < a.size(); ++i) {
         const float va = fp::rounded(sa * static_cast<float>(a[i] - za));
         const float vb = fp::rounded(sb * static_cast<float>(b[i] - zb));
@@ -201,6 +202,7 @@ IntTensor add(const IntTensor& a, const QuantParams& aq, const IntTensor& b, con
       const auto qa = fp::quantize_multiplier(sa / twice_max);
       const auto qb = fp::quantize_multiplier(sb / twice_max);
       const auto qc = fp::quantize_multiplier(twice_max / (std::ldexp(1.0, left_shift) * sc));
+#pragma omp parallel for schedule(static) if (a.size() > 65536)
       for (int64_t i = 0; i < a.size(); ++i) {
         const int32_t ta = fp::multiply_by_quantized_multiplier(
             fp::saturating_left_shift(fp::saturate_int32(a[i] - za), left_shift), qa);

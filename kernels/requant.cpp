@@ -47,16 +47,20 @@ void apply_overflow(AccTensor& acc, const AccumulatorSpec& spec) {
     throw std::invalid_argument(fmt::format("accumulator width {} outside [2, 64]", spec.bits));
   if (spec.bits == 64) return;  // the exact int64 sum is already the 64-bit result
   const int drop = 64 - spec.bits;
+  int64_t* v = acc.data();
+  const int64_t n = acc.size();
   if (spec.overflow == Overflow::Wrap) {
-    for (int64_t& v : acc.values()) {
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+    for (int64_t i = 0; i < n; ++i) {
       // Keep the low `bits` bits and sign-extend them (C++20: conversion is modular and
       // >> of a negative value is arithmetic).
-      v = static_cast<int64_t>(static_cast<uint64_t>(v) << drop) >> drop;
+      v[i] = static_cast<int64_t>(static_cast<uint64_t>(v[i]) << drop) >> drop;
     }
   } else {
     const int64_t hi = (int64_t{1} << (spec.bits - 1)) - 1;
     const int64_t lo = -hi - 1;
-    for (int64_t& v : acc.values()) v = std::clamp(v, lo, hi);
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+    for (int64_t i = 0; i < n; ++i) v[i] = std::clamp(v[i], lo, hi);
   }
 }
 
@@ -153,17 +157,31 @@ int32_t Requantizer::apply(int64_t acc, int64_t channel) const {
 
 IntTensor Requantizer::apply(const AccTensor& acc) const {
   IntTensor y(acc.dims());
-  if (m_channels.size() == 1) {
-    for (int64_t i = 0; i < acc.size(); ++i) y[i] = apply(acc[i], 0);
-    return y;
-  }
   const auto channels = static_cast<int64_t>(m_channels.size());
-  if (acc.rank() < 2 || acc.dim(1) != channels)
+  if (channels > 1 && (acc.rank() < 2 || acc.dim(1) != channels))
     throw std::invalid_argument(fmt::format("Requantizer: {} channel scales for accumulators {}",
                                             channels, dims_to_string(acc.dims())));
-  int64_t inner = 1;
-  for (size_t d = 2; d < acc.rank(); ++d) inner *= acc.dim(d);
-  for (int64_t i = 0; i < acc.size(); ++i) y[i] = apply(acc[i], (i / inner) % channels);
+  // Planes of one channel each ([n][c] of an N x C x ... tensor; the whole tensor when per
+  // tensor), so the multiplier is looked up once per plane and planes run in parallel.
+  const int64_t planes = channels > 1 ? acc.dim(0) * channels : 1;
+  const int64_t inner = planes > 0 ? acc.size() / planes : 0;
+  const int64_t* in = acc.data();
+  int32_t* out = y.data();
+#pragma omp parallel for schedule(static) if (acc.size() > 4096)
+  for (int64_t p = 0; p < planes; ++p) {
+    const int64_t channel = channels > 1 ? p % channels : 0;
+    if (m_binary) {
+      for (int64_t i = p * inner; i < (p + 1) * inner; ++i) out[i] = binary_sign(in[i]);
+      continue;
+    }
+    const Channel& c = m_channels[static_cast<size_t>(channel)];
+    fp::Multiplier m;
+    m.onnx = c.float_multiplier;
+    m.q31 = {c.fixed_multiplier, c.shift};
+    m.mulshift = {c.fixed_multiplier, c.shift};
+    for (int64_t i = p * inner; i < (p + 1) * inner; ++i)
+      out[i] = fp::requantize(m_numerics.requant, m, in[i], m_zero_point, m_lo, m_hi);
+  }
   return y;
 }
 

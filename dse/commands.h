@@ -1,0 +1,16 @@
+// One function per subcommand; each lives in dse/commands/<name>.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace qasim::dse {
+
+inline constexpr const char* kVersion = "0.1.0";
+
+int cmd_info(const std::vector<std::string>& args);
+int cmd_zoo(const std::vector<std::string>& args);
+int cmd_infer(const std::vector<std::string>& args);
+int cmd_export(const std::vector<std::string>& args);
+
+}  // namespace qasim::dse
