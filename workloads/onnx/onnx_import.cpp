@@ -99,10 +99,12 @@ int Importer::add_layer(Layer l) {
   } catch (const InputError& e) {
     fail(e.problem());
   }
+  if (m_graph.layers.back().output_shape.elements() > (int64_t{1} << 30))
+    fail("the layer's output has more than 2^30 elements per sample");
   return static_cast<int>(m_graph.layers.size()) - 1;
 }
 
-void Importer::set_output_q(int l, const kernels::QuantParams& q) {
+void Importer::set_output_q(int l, const kernels::QuantParams& q, bool replace) {
   if (q.per_channel()) fail("activations must be quantized per tensor");
   try {
     q.validate("output quantization");
@@ -110,12 +112,18 @@ void Importer::set_output_q(int l, const kernels::QuantParams& q) {
     fail(e.what());
   }
   const size_t i = static_cast<size_t>(l);
-  if (!m_quantized[i]) {
+  if (!m_quantized[i] || replace) {
     layer(l).output_q = q;
     m_quantized[i] = true;
   } else if (!(layer(l).output_q == q)) {
     fail(fmt::format("layer '{}' is quantized twice with different parameters", layer(l).name));
   }
+}
+
+void Importer::check_concat_channels(const std::vector<int>& inputs) const {
+  int64_t c = 0;
+  for (int in : inputs) c += shape_of(in).c;
+  if (c > (int64_t{1} << 24)) fail("the concatenation has more than 2^24 channels");
 }
 
 Value Importer::activation_value(ValueKind kind, int l, int rank, bool sole) const {

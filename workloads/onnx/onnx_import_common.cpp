@@ -159,7 +159,7 @@ std::vector<int32_t> Importer::quantize_bias(const Value* b, float in_scale, con
     } else if (b->kind == ValueKind::QConst) {
       fail("bias is quantized but never dequantized");
     }
-    const double v = std::nearbyint(static_cast<float>(real) / acc_scale);
+    const double v = std::nearbyint(to_float(real) / acc_scale);
     if (!(std::fabs(v) <= static_cast<double>(std::numeric_limits<int32_t>::max())))
       fail(fmt::format("bias {} does not fit int32 at scale {}", real, acc_scale));
     out[c] = static_cast<int32_t>(v);
@@ -201,6 +201,15 @@ kernels::ConvGeometry Importer::geometry(const Attributes& a, Shape3 in, int kh,
   } else if (auto_pad != "NOTSET") {
     fail("auto_pad '" + auto_pad + "' is not supported");
   }
+  // The dilated window must fit the padded input; this also keeps ConvGeometry's int
+  // arithmetic far from overflow.
+  const auto fits = [](int64_t size, int64_t k, int64_t d, int64_t p0, int64_t p1) {
+    return d * (k - 1) + 1 <= size + p0 + p1;
+  };
+  if (!fits(in.h, g.kernel_h, g.dilation_h, g.pad_top, g.pad_bottom) ||
+      !fits(in.w, g.kernel_w, g.dilation_w, g.pad_left, g.pad_right))
+    fail(fmt::format("a {}x{} window (dilation {}x{}) does not fit the input {}", g.kernel_h,
+                     g.kernel_w, g.dilation_h, g.dilation_w, to_string(in)));
   if (!is_conv && a.get_int("ceil_mode", 0, 0, 1) == 1) {
     // qasim's windows use floor; ceil_mode is fine when it gives the same size.
     auto ceil_out = [](int64_t size, int64_t k, int64_t s, int64_t d, int64_t p) {

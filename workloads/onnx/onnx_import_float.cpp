@@ -150,7 +150,7 @@ void Importer::op_batchnorm() {
       fail(fmt::format("channel {}: BatchNorm scale is zero or not finite", c));
     const int64_t ch = static_cast<int64_t>(c);
     const double old_scale = wq.scale_at(ch);
-    scales[c] = static_cast<float>(old_scale * std::fabs(k));
+    scales[c] = to_float(old_scale * std::fabs(k));
     if (!(scales[c] > 0.f) || !std::isfinite(scales[c]))
       fail(fmt::format("channel {}: folded weight scale is not representable", c));
     zps[c] = wq.zero_point_at(ch);
@@ -286,6 +286,7 @@ void Importer::op_concat() {
     const Value& x = float_activation(i, first.rank);
     l.inputs.push_back(x.layer);
   }
+  check_concat_channels(l.inputs);
   const int rank = first.rank;
   const int id = add_layer(std::move(l));
   out(activation_value(ValueKind::Pending, id, rank, true));

@@ -117,11 +117,14 @@ void Importer::op_constant_of_shape() {
   expect_outputs(1);
   const ConstTensor& shape = const_in(0, "shape");
   Value v;
+  // Real models make zero points this way (one per channel); the size is not bounded by
+  // the file's, so keep it small.
+  constexpr int64_t kMaxFill = int64_t{1} << 20;
   int64_t count = 1;
   for (double d : shape.values) {
-    if (!(d >= 0 && d <= static_cast<double>(kMaxConstElements))) fail("bad shape");
+    if (!(d >= 0 && d <= static_cast<double>(kMaxFill))) fail("bad shape");
     count *= static_cast<int64_t>(d);
-    if (count > kMaxConstElements) fail("constant too large");
+    if (count > kMaxFill) fail("constant too large");
     v.c.dims.push_back(static_cast<int64_t>(d));
   }
   double fill = 0;
@@ -160,7 +163,7 @@ void Importer::op_quantize_linear() {
     for (int64_t k = 0; k < x.c.size(); ++k) {
       const int64_t ch = v.q.per_channel() ? channel_of(k, x.c.dims, axis) : 0;
       // ONNX: saturate(round_half_even(x / scale) + zero_point), division in float32.
-      const float r = static_cast<float>(x.c.values[k]) / v.q.scale_at(ch);
+      const float r = to_float(x.c.values[k]) / v.q.scale_at(ch);
       if (!std::isfinite(r)) fail("weight is not finite");
       const double q = std::nearbyint(r) + v.q.zero_point_at(ch);
       v.c.values[k] = std::clamp(q, static_cast<double>(lo), static_cast<double>(hi));
@@ -182,7 +185,7 @@ void Importer::op_quantize_linear() {
         fail(
             "requantizes a tensor without an operator (DequantizeLinear -> QuantizeLinear "
             "with different parameters)");
-      layer(x.layer).output_q = q;
+      set_output_q(x.layer, q, true);
     }
     return out(activation_value(ValueKind::Quant, x.layer, x.rank, sole));
   }
@@ -253,7 +256,7 @@ void Importer::op_clip() {
   if (std::isnan(lo) || std::isnan(hi) || lo > hi) fail("Clip bounds are empty or not numbers");
   if (x.kind == ValueKind::Pending || x.kind == ValueKind::Float) {
     if (!x.sole || uses(0) != 1) fail("Clip reads a tensor that other nodes also read");
-    fuse_clamp(x.layer, static_cast<float>(lo), static_cast<float>(hi));
+    fuse_clamp(x.layer, to_float(lo), to_float(hi));
     return out(activation_value(ValueKind::Pending, x.layer, x.rank, true));
   }
   if (x.kind == ValueKind::Const && x.c.is_integer() && x.c.type != TensorProto::INT32) {

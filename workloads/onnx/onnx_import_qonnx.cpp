@@ -122,7 +122,7 @@ void Importer::op_qonnx_quant() {
     if (!(x.q == q)) {
       if (!x.sole || uses(0) != 1 || (k != OpKind::MaxPool && k != OpKind::Flatten))
         fail("requantizes a tensor without an operator");
-      layer(x.layer).output_q = q;
+      set_output_q(x.layer, q, true);
     }
   } else {
     fail("Quant needs a float tensor");

@@ -207,7 +207,7 @@ void Importer::op_mul() {
   const float in_scale = layer(l.inputs[0]).output_q.scale[0];
   std::vector<float> scales;
   for (double s : m.values) {
-    const float w = static_cast<float>(s) / in_scale;
+    const float w = to_float(s) / in_scale;
     if (!(w > 0.f) || !std::isfinite(w)) fail(fmt::format("scale {} is not positive", s));
     scales.push_back(w);
   }
@@ -275,6 +275,7 @@ void Importer::op_qlinear_concat() {
     check_operand(x.q, activation_params(i + 1, i + 2, zp_type(opt_in(i + 2)), "X"), m_where, i);
     l.inputs.push_back(x.layer);
   }
+  check_concat_channels(l.inputs);
   const int rank = first.rank;
   const int id = add_layer(std::move(l));
   set_output_q(id, y);

@@ -79,8 +79,11 @@ class Importer {
   int add_layer(Layer l);
   Layer& layer(int i) { return m_graph.layers[static_cast<size_t>(i)]; }
   Shape3 shape_of(int l) const { return m_graph.layers[static_cast<size_t>(l)].output_shape; }
-  // Gives `l` its output quantization, or checks it against the one already given.
-  void set_output_q(int l, const kernels::QuantParams& q);
+  // Gives `l` its output quantization, or checks it against the one already given
+  // (`replace`: overrides it, for a max pool / flatten that requantizes).
+  void set_output_q(int l, const kernels::QuantParams& q, bool replace = false);
+  // Concatenated channels must stay far from int overflow in the IR's shapes.
+  void check_concat_channels(const std::vector<int>& inputs) const;
   Value activation_value(ValueKind kind, int l, int rank, bool sole) const;
 
   // --- shared helpers (onnx_import_qdq.cpp)

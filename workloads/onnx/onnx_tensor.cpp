@@ -219,10 +219,17 @@ std::vector<int32_t> to_int32(const ConstTensor& t, const std::string& where,
   return out;
 }
 
+float to_float(double v) {
+  constexpr double max = std::numeric_limits<float>::max();
+  if (v > max) return std::numeric_limits<float>::infinity();
+  if (v < -max) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(v);  // NaN stays NaN
+}
+
 std::vector<float> to_float(const ConstTensor& t) {
   std::vector<float> out;
   out.reserve(t.values.size());
-  for (double v : t.values) out.push_back(static_cast<float>(v));
+  for (double v : t.values) out.push_back(to_float(v));
   return out;
 }
 

@@ -40,6 +40,9 @@ ConstTensor read_tensor(const onnx::TensorProto& t, const std::string& where);
 std::vector<int32_t> to_int32(const ConstTensor& t, const std::string& where,
                               const std::string& what);
 std::vector<float> to_float(const ConstTensor& t);
+// double -> float that saturates to +-infinity (a plain cast of an out-of-range double is
+// undefined behaviour; callers reject the infinities).
+float to_float(double v);
 
 // Fills `t` (name, type, dims, raw little-endian data) for the exporter.
 void fill_tensor(onnx::TensorProto& t, const std::string& name, int32_t type,
