@@ -55,14 +55,15 @@ Layout make_layout(const ConvShape& s, const ConvGeometry& g) {
 bool all_plus_minus_one(const IntTensor& t) {
   const int32_t* v = t.data();
   const int64_t n = t.size();
-  bool ok = true;
-#pragma omp parallel for reduction(&& : ok) if (n > (1 << 16))
-  for (int64_t i = 0; i < n; ++i) ok = ok && (v[i] == 1 || v[i] == -1);
-  return ok;
+  // v is -1 or +1 iff v + 1 is 0 or 2: an OR reduction without branches, so it vectorises.
+  uint32_t bad = 0;
+#pragma omp parallel for reduction(| : bad) if (n > (1 << 18))
+  for (int64_t i = 0; i < n; ++i) bad |= (static_cast<uint32_t>(v[i]) + 1u) & ~2u;
+  return bad == 0;
 }
 
 // Packs image n into `bits` ([group][word] planes, then spare words for over-reads). Padding stays
-// 0, i.e. +1 (taken back out by remove_padding).
+// 0, i.e. +1 (taken back out through PaddingCorrection).
 void pack_image(const ConvProblem& p, const Layout& l, int64_t n, std::vector<uint64_t>& bits) {
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
@@ -86,6 +87,17 @@ void pack_image(const ConvProblem& p, const Layout& l, int64_t n, std::vector<ui
     }
 }
 
+// Padded taps are read as +1 (zero bits), adding the tap's weight sum; the kernels take
+// it back out. Which taps of an output are padding depends only on its row's and its
+// column's "pattern" (few distinct ones), so the corrections come as, per channel and row
+// pattern, a line over the output columns, which the kernel loads like its accumulators.
+struct PaddingCorrection {
+  std::vector<int64_t> row_pattern;  // per output row
+  int64_t patterns = 0;              // distinct row patterns
+  int64_t line_len = 0;              // kLanes + row_len + kLanes: loads may start 15 early
+  std::vector<int64_t> lines;        // [out_c][patterns][line_len], column ox at kLanes + ox
+};
+
 // One kernel call: kChannels channels x kLanes virtual positions from v0.
 struct KernelArgs {
   const uint64_t* x;  // the group's first plane
@@ -93,15 +105,18 @@ struct KernelArgs {
   int64_t channels;   // valid channels in the block, 1..kChannels
   const Layout* layout;
   int64_t v0;
-  const int64_t* base;              // per channel of the block: taps * in_cg + bias
-  int64_t* out;                     // first channel's output plane
-  int64_t positions, out_h, out_w;  // channel stride of `out`, output dims
+  const int64_t* base;               // per channel of the block: taps * in_cg + bias
+  int64_t* out;                      // first channel's output plane
+  int64_t positions, out_h, out_w;   // channel stride of `out`, output dims
+  const PaddingCorrection* padding;  // null when no output reaches the padding
+  int64_t oc0;                       // first channel of the block (indexes the corrections)
 };
 
 // A run of lanes of one block that land in one output row: lanes [lo, hi) go to
 // out + offset + lane.
 struct Run {
   int64_t lo, hi, offset;
+  const int64_t* correction;  // lane 0's entry in the first channel's correction line
 };
 
 // The block's valid lanes as runs (at most one per output row it touches).
@@ -111,7 +126,12 @@ int64_t row_runs(const KernelArgs& a, Run* runs) {
   for (int64_t oy = a.v0 / q; oy <= (a.v0 + kLanes - 1) / q && oy < a.out_h; ++oy) {
     const int64_t lo = std::max<int64_t>(0, oy * q - a.v0);
     const int64_t hi = std::min<int64_t>(kLanes, oy * q - a.v0 + a.out_w);
-    if (hi > lo) runs[n++] = {lo, hi, oy * a.out_w - oy * q + a.v0};
+    const PaddingCorrection* pc = a.padding;
+    const int64_t* corr = pc ? pc->lines.data() +
+                                   (a.oc0 * pc->patterns + pc->row_pattern[oy]) * pc->line_len +
+                                   kLanes + a.v0 - oy * q
+                             : nullptr;
+    if (hi > lo) runs[n++] = {lo, hi, oy * a.out_w - oy * q + a.v0, corr};
   }
   return n;
 }
@@ -135,8 +155,11 @@ int64_t row_runs(const KernelArgs& a, Run* runs) {
   for (int64_t j = 0; j < a.channels; ++j)
     for (int64_t r = 0; r < n_runs; ++r) {
       int64_t* dst = a.out + j * a.positions + runs[r].offset;
+      const int64_t* corr = runs[r].correction;
+      const int64_t corr_stride = a.padding ? a.padding->patterns * a.padding->line_len : 0;
       for (int64_t lane = runs[r].lo; lane < runs[r].hi; ++lane)
-        dst[lane] = a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]);
+        dst[lane] = a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]) -
+                    (corr ? corr[j * corr_stride + lane] : 0);
     }
 }
 
@@ -178,8 +201,14 @@ void kernel_scalar(const KernelArgs& a) {
     for (int64_t r = 0; r < n_runs; ++r) {
       int64_t* dst = a.out + j * a.positions + runs[r].offset;
       const unsigned mask = ((1u << runs[r].hi) - 1) & ~((1u << runs[r].lo) - 1);
-      _mm512_mask_storeu_epi64(dst, static_cast<__mmask8>(mask), r0);
-      _mm512_mask_storeu_epi64(dst + 8, static_cast<__mmask8>(mask >> 8), r1);
+      __m512i c0 = r0, c1 = r1;
+      if (const int64_t* corr = runs[r].correction) {
+        corr += j * a.padding->patterns * a.padding->line_len;
+        c0 = _mm512_sub_epi64(c0, _mm512_loadu_si512(corr));
+        c1 = _mm512_sub_epi64(c1, _mm512_loadu_si512(corr + 8));
+      }
+      _mm512_mask_storeu_epi64(dst, static_cast<__mmask8>(mask), c0);
+      _mm512_mask_storeu_epi64(dst + 8, static_cast<__mmask8>(mask >> 8), c1);
     }
   }
 }
@@ -192,7 +221,9 @@ enum class Isa { Scalar, Popcnt, Avx512 };
 Isa detect() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"))
+  if (isa_cap() == IsaCap::Baseline) return Isa::Scalar;
+  if (isa_cap() == IsaCap::Avx512 && __builtin_cpu_supports("avx512f") &&
+      __builtin_cpu_supports("avx512vpopcntdq"))
     return Isa::Avx512;
   if (__builtin_cpu_supports("popcnt")) return Isa::Popcnt;
 #endif
@@ -212,55 +243,63 @@ KernelFn pick_kernel() {
   return kernel_scalar;
 }
 
-// Padded taps were read as +1 (zero bits), adding the tap's weight sum; take it back out
-// for the outputs whose receptive field crosses the border. Which taps are padding
-// depends only on the output row's and column's "pattern" (few distinct ones), so the
-// correction is computed per pattern pair and channel, then subtracted.
-void remove_padding(const ConvProblem& p, const std::vector<int64_t>& tap_sums, int64_t* out) {
+// Pattern 0 is "no padded tap"; a pattern is the mask of padded kernel rows (or columns).
+std::vector<int64_t> padding_patterns(int64_t outputs, int64_t taps, int64_t stride,
+                                      int64_t dilation, int64_t pad, int64_t size,
+                                      std::vector<std::vector<char>>& masks) {
+  masks.assign(1, std::vector<char>(static_cast<size_t>(taps), 0));
+  std::vector<int64_t> id(static_cast<size_t>(outputs));
+  for (int64_t o = 0; o < outputs; ++o) {
+    std::vector<char> m(static_cast<size_t>(taps));
+    for (int64_t t = 0; t < taps; ++t) {
+      const int64_t i = o * stride + t * dilation - pad;
+      m[t] = i < 0 || i >= size;
+    }
+    auto it = std::find(masks.begin(), masks.end(), m);
+    id[o] = it - masks.begin();
+    if (it == masks.end()) masks.push_back(m);
+  }
+  return id;
+}
+
+// Empty `lines` when no output reaches the padding.
+PaddingCorrection padding_correction(const ConvProblem& p, const Layout& l,
+                                     const std::vector<int64_t>& tap_sums) {
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
-  const int64_t kh_n = g.kernel_h, kw_n = g.kernel_w;
-  // Pattern 0 is "no padded tap"; patterns are masks of padded kernel rows (columns).
-  auto patterns = [](int64_t outputs, int64_t taps, int64_t stride, int64_t dilation, int64_t pad,
-                     int64_t size, std::vector<std::vector<char>>& masks) {
-    masks.assign(1, std::vector<char>(static_cast<size_t>(taps), 0));
-    std::vector<int64_t> id(static_cast<size_t>(outputs));
-    for (int64_t o = 0; o < outputs; ++o) {
-      std::vector<char> m(static_cast<size_t>(taps));
-      for (int64_t t = 0; t < taps; ++t) {
-        const int64_t i = o * stride + t * dilation - pad;
-        m[t] = i < 0 || i >= size;
-      }
-      auto it = std::find(masks.begin(), masks.end(), m);
-      id[o] = it - masks.begin();
-      if (it == masks.end()) masks.push_back(m);
-    }
-    return id;
-  };
+  const int64_t kh_n = g.kernel_h, kw_n = g.kernel_w, taps_n = kh_n * kw_n;
+  PaddingCorrection pc;
   std::vector<std::vector<char>> row_masks, col_masks;
-  const std::vector<int64_t> row_id =
-      patterns(s.out_h, kh_n, g.stride_h, g.dilation_h, g.pad_top, s.in_h, row_masks);
-  const std::vector<int64_t> col_id =
-      patterns(s.out_w, kw_n, g.stride_w, g.dilation_w, g.pad_left, s.in_w, col_masks);
-  if (row_masks.size() == 1 && col_masks.size() == 1) return;  // no padding reached
-  const int64_t n_rows = static_cast<int64_t>(row_masks.size());
+  pc.row_pattern =
+      padding_patterns(s.out_h, kh_n, g.stride_h, g.dilation_h, g.pad_top, s.in_h, row_masks);
+  const std::vector<int64_t> col_pattern =
+      padding_patterns(s.out_w, kw_n, g.stride_w, g.dilation_w, g.pad_left, s.in_w, col_masks);
+  if (row_masks.size() == 1 && col_masks.size() == 1) return pc;
+  pc.patterns = static_cast<int64_t>(row_masks.size());
   const int64_t n_cols = static_cast<int64_t>(col_masks.size());
-#pragma omp parallel for if (s.out_c * s.positions() > (1 << 14))
+  const int64_t pairs = pc.patterns * n_cols;
+  // Per pattern pair, which taps are padded (1) as a flat row: each channel's corrections
+  // are then plain dot products with its tap sums.
+  std::vector<int64_t> padded(static_cast<size_t>(pairs * taps_n));
+  for (int64_t r = 0; r < pc.patterns; ++r)
+    for (int64_t c = 0; c < n_cols; ++c)
+      for (int64_t kh = 0; kh < kh_n; ++kh)
+        for (int64_t kw = 0; kw < kw_n; ++kw)
+          padded[(r * n_cols + c) * taps_n + kh * kw_n + kw] = row_masks[r][kh] || col_masks[c][kw];
+  pc.line_len = kLanes + l.row_len + kLanes;
+  pc.lines.assign(static_cast<size_t>(s.out_c * pc.patterns * pc.line_len), 0);
+#pragma omp parallel for if (s.out_c * pc.patterns * pc.line_len > (1 << 14))
   for (int64_t oc = 0; oc < s.out_c; ++oc) {
-    const int64_t* taps = tap_sums.data() + oc * kh_n * kw_n;
-    std::vector<int64_t> correction(static_cast<size_t>(n_rows * n_cols), 0);
-    for (int64_t r = 0; r < n_rows; ++r)
-      for (int64_t c = 0; c < n_cols; ++c)
-        for (int64_t kh = 0; kh < kh_n; ++kh)
-          for (int64_t kw = 0; kw < kw_n; ++kw)
-            if (row_masks[r][kh] || col_masks[c][kw])
-              correction[r * n_cols + c] += taps[kh * kw_n + kw];
-    for (int64_t oy = 0; oy < s.out_h; ++oy) {
-      int64_t* row = out + oc * s.positions() + oy * s.out_w;
-      const int64_t* corr = correction.data() + row_id[oy] * n_cols;
-      for (int64_t ox = 0; ox < s.out_w; ++ox) row[ox] -= corr[col_id[ox]];
+    const int64_t* taps = tap_sums.data() + oc * taps_n;
+    std::vector<int64_t> corr(static_cast<size_t>(pairs), 0);
+    for (int64_t pair = 0; pair < pairs; ++pair)
+      for (int64_t t = 0; t < taps_n; ++t) corr[pair] += padded[pair * taps_n + t] * taps[t];
+    for (int64_t r = 0; r < pc.patterns; ++r) {
+      int64_t* line = pc.lines.data() + (oc * pc.patterns + r) * pc.line_len + kLanes;
+      for (int64_t ox = 0; ox < s.out_w; ++ox) line[ox] = corr[r * n_cols + col_pattern[ox]];
     }
   }
+  return pc;
 }
 
 // Weights as [oc][tap][word] bits, and each tap's weight sum for the border correction.
@@ -318,6 +357,8 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
   for (int64_t oc = 0; oc < s.out_c; ++oc)
     base[oc] = taps * s.in_cg + (p.bias.empty() ? 0 : p.bias[oc]);
 
+  const PaddingCorrection padding = padding_correction(p, layout, w->tap_sums);
+  const PaddingCorrection* pad = padding.lines.empty() ? nullptr : &padding;
   const KernelFn kernel = pick_kernel();
   const int64_t n_steps = static_cast<int64_t>(layout.steps.size());
   const int64_t oc_blocks = (s.out_cg + kChannels - 1) / kChannels;
@@ -339,10 +380,11 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
                              plane + oc0 * s.positions(),
                              s.positions(),
                              s.out_h,
-                             s.out_w};
+                             s.out_w,
+                             pad,
+                             oc0};
           kernel(a);
         }
-    remove_padding(p, w->tap_sums, plane);
   }
   return true;
 }

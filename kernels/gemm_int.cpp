@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace qasim::kernels {
 
@@ -141,6 +142,11 @@ enum class Isa { Base, Avx2, AvxVnni, Avx512Vnni };
 Isa detect_isa() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
+  if (isa_cap() == IsaCap::Baseline) return Isa::Base;
+  if (isa_cap() == IsaCap::Avx2) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("avxvnni")) return Isa::AvxVnni;
+    return __builtin_cpu_supports("avx2") ? Isa::Avx2 : Isa::Base;
+  }
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni"))
     return Isa::Avx512Vnni;
@@ -224,6 +230,17 @@ template void gemm_int<int16_t, int16_t>(const GemmShape&, const int16_t*, const
                                          int64_t, int64_t);
 template void gemm_int<int32_t, int32_t>(const GemmShape&, const int32_t*, const int32_t*, int64_t*,
                                          int64_t, int64_t);
+
+IsaCap isa_cap() {
+  static const IsaCap cap = [] {
+    const char* env = std::getenv("QASIM_MAX_ISA");
+    const std::string v = env ? env : "";
+    if (v == "baseline") return IsaCap::Baseline;
+    if (v == "avx2") return IsaCap::Avx2;
+    return IsaCap::Avx512;
+  }();
+  return cap;
+}
 
 const char* gemm_int_isa() {
   switch (isa()) {

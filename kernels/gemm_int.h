@@ -58,4 +58,10 @@ int64_t gemm_int32_chunk(int64_t max_abs_a, int64_t max_abs_b);
 // Which instruction-set variant gemm_int runs on this CPU (for benchmarks and reports).
 const char* gemm_int_isa();
 
+// Ceiling on the instruction sets the run-time dispatched kernels (GEMM, popcount) may
+// use: the CPU's own, lowered by the environment variable QASIM_MAX_ISA=baseline|avx2|avx512
+// so that tests can run the portable variants on a machine that would otherwise skip them.
+enum class IsaCap { Baseline, Avx2, Avx512 };
+IsaCap isa_cap();
+
 }  // namespace qasim::kernels

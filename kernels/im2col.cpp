@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -42,6 +46,46 @@ ConvShape conv_shape(const Dims& x, const Dims& w, const ConvGeometry& g) {
   return s;
 }
 
+namespace {
+
+bool have_avx512_gather() {
+#if defined(__x86_64__)
+  static const bool have = isa_cap() == IsaCap::Avx512 && __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  return have;
+#else
+  return false;
+#endif
+}
+
+#if defined(__x86_64__)
+// One input row to 8-bit NHWC: a gather collects a pixel's 16 channels (one plane apart),
+// which are narrowed and stored as 16 contiguous bytes. Several times faster than the
+// scalar transpose, which dominated the int8 path on large maps.
+[[gnu::target("avx512f,avx512bw,avx512vl")]] void stage_row_8bit_avx512(
+    const int32_t* src, int64_t plane, int64_t channels, int64_t width, int32_t offset,
+    uint8_t* row) {
+  const __m512i idx =
+      _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                         _mm512_set1_epi32(static_cast<int32_t>(plane)));
+  const __m512i off = _mm512_set1_epi32(offset);
+  for (int64_t c0 = 0; c0 < channels; c0 += 16) {
+    const int64_t n = std::min<int64_t>(16, channels - c0);
+    const __mmask16 m = static_cast<__mmask16>(n == 16 ? 0xffff : (1u << n) - 1);
+    const int32_t* base = src + c0 * plane;
+    for (int64_t xx = 0; xx < width; ++xx) {
+      __m512i v = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, idx, base + xx, 4);
+      // The encoded values fit 8 bits, so truncation is exact for u8 and s8 alike.
+      _mm512_mask_cvtepi32_storeu_epi8(row + xx * channels + c0, m, _mm512_sub_epi32(v, off));
+    }
+  }
+}
+#else
+void stage_row_8bit_avx512(const int32_t*, int64_t, int64_t, int64_t, int32_t, uint8_t*) {}
+#endif
+
+}  // namespace
+
 template <typename T>
 void stage_nhwc(const IntTensor& x, int64_t n, const ConvShape& s, const ConvGeometry& g,
                 int32_t offset, int32_t fill, T* out) {
@@ -60,6 +104,16 @@ void stage_nhwc(const IntTensor& x, int64_t n, const ConvShape& s, const ConvGeo
     }
   }
   const int32_t* src = x.data() + n * s.in_c * s.in_h * s.in_w;
+  if constexpr (sizeof(T) == 1) {
+    if (c >= 8 && have_avx512_gather()) {
+#pragma omp parallel for if (!omp_in_parallel() && c * s.in_h * s.in_w > (1 << 14))
+      for (int64_t y = 0; y < s.in_h; ++y)
+        stage_row_8bit_avx512(
+            src + y * s.in_w, s.in_h * s.in_w, c, s.in_w, offset,
+            reinterpret_cast<uint8_t*>(out) + ((y + g.pad_top) * wp + g.pad_left) * c);
+      return;
+    }
+  }
   // NCHW -> NHWC is a transpose per row; 16x16 tiles keep both the 16 source rows and
   // the 16 destination pixels in L1 (a plain sweep strides through one of them).
   constexpr int64_t kTile = 16;

@@ -14,6 +14,9 @@
 #if defined(QASIM_HAVE_DNNL)
 #include <dnnl.hpp>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace qasim::kernels {
 
@@ -172,6 +175,41 @@ void stage_batch(const ConvProblem& p, const Plan& plan, T* out) {
     stage_nhwc<T>(p.x, n, s, g, plan.x.offset, p.x_zp, out + n * image);
 }
 
+bool have_avx512_gather() {
+#if defined(__x86_64__)
+  static const bool have = isa_cap() == IsaCap::Avx512 && __builtin_cpu_supports("avx512f");
+  return have;
+#else
+  return false;
+#endif
+}
+
+#if defined(__x86_64__)
+// 16 positions x all channels of NHWC s32 -> NCHW int64 plus a per-channel constant. The
+// tile's source rows (16 x channels x 4 bytes) stay in L1 across the channel loop.
+[[gnu::target("avx512f")]] void widen_block_avx512(const int32_t* in, int64_t channels,
+                                                   const int64_t* constant, int64_t* out,
+                                                   int64_t out_stride) {
+  const __m512i idx =
+      _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                         _mm512_set1_epi32(static_cast<int32_t>(channels)));
+  // The masked forms (all lanes on) sidestep GCC 12's false -Wmaybe-uninitialized on the
+  // unmasked intrinsics, which start from an "undefined" vector.
+  const __m512i zero = _mm512_setzero_si512();
+  for (int64_t oc = 0; oc < channels; ++oc) {
+    const __m512i v = _mm512_mask_i32gather_epi32(zero, 0xffff, idx, in + oc, 4);
+    const __m512i c = _mm512_set1_epi64(constant[oc]);
+    const __m256i low = _mm512_maskz_extracti64x4_epi64(0xff, v, 0);
+    const __m256i high = _mm512_maskz_extracti64x4_epi64(0xff, v, 1);
+    int64_t* row = out + oc * out_stride;
+    _mm512_storeu_si512(row, _mm512_add_epi64(_mm512_maskz_cvtepi32_epi64(0xff, low), c));
+    _mm512_storeu_si512(row + 8, _mm512_add_epi64(_mm512_maskz_cvtepi32_epi64(0xff, high), c));
+  }
+}
+#else
+void widen_block_avx512(const int32_t*, int64_t, const int64_t*, int64_t*, int64_t) {}
+#endif
+
 }  // namespace
 
 bool onednn_available() {
@@ -239,18 +277,34 @@ bool onednn_conv(const ConvProblem& p, AccTensor& out) {
   }
   std::vector<int64_t> windows;
   if (need_windows) windows = window_sums(p.x, s, p.g, plan.x.offset, p.x_zp);
+  const int64_t image = positions * s.out_c;
+  if (!need_windows && have_avx512_gather()) {
+    // 16 positions at a time: a gather per channel (one row of dst apart), widened to int64.
+    const int64_t blocks = positions / 16;
+#pragma omp parallel for collapse(2) if (out.size() > (1 << 14))
+    for (int64_t n = 0; n < s.batch; ++n)
+      for (int64_t b = 0; b < blocks; ++b)
+        widen_block_avx512(dst.get() + n * image + b * 16 * s.out_c, s.out_c, constant.data(),
+                           out.data() + n * image + b * 16, positions);
+    for (int64_t n = 0; n < s.batch; ++n)
+      for (int64_t oc = 0; oc < s.out_c; ++oc)
+        for (int64_t i = blocks * 16; i < positions; ++i)
+          out[n * image + oc * positions + i] =
+              dst[static_cast<size_t>(n * image + i * s.out_c + oc)] + constant[oc];
+    return true;
+  }
   // NHWC s32 -> NCHW int64 in square tiles: both the reads and the writes of a tile stay
   // within a few pages (a channel-at-a-time sweep touches one page per channel per row).
   constexpr int64_t kTile = 32;
-  const int64_t oc_tiles = (s.out_c + kTile - 1) / kTile,
-                pos_tiles = (positions + kTile - 1) / kTile;
+  const int64_t oc_tiles = (s.out_c + kTile - 1) / kTile;
+  const int64_t pos_tiles = (positions + kTile - 1) / kTile;
 #pragma omp parallel for collapse(3) if (out.size() > (1 << 14))
   for (int64_t n = 0; n < s.batch; ++n)
     for (int64_t ot = 0; ot < oc_tiles; ++ot)
       for (int64_t pt = 0; pt < pos_tiles; ++pt) {
         const int64_t oc1 = std::min(s.out_c, (ot + 1) * kTile);
         const int64_t i0 = pt * kTile, i1 = std::min(positions, i0 + kTile);
-        const int32_t* in = dst.get() + n * positions * s.out_c;
+        const int32_t* in = dst.get() + n * image;
         for (int64_t oc = ot * kTile; oc < oc1; ++oc) {
           int64_t* row = out.data() + (n * s.out_c + oc) * positions;
           const int64_t* win =
