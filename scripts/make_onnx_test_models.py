@@ -136,6 +136,87 @@ def torch_qdq():
     print("wrote", path, os.path.getsize(path), "bytes")
 
 
+def torch_qat():
+    """torch.ao quantization-aware training (fake-quant) exported by torch.onnx: float
+    weights behind QuantizeLinear, conv -> Div -> Add -> BatchNorm -> Relu, a pooled output
+    that is never requantized. The fold of Div and BatchNorm cancels only to float
+    precision, so the conv's scale and bias are checked with a tolerance."""
+    import torch
+    import torch.ao.quantization as tq
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.quant = tq.QuantStub()
+            self.conv = nn.Conv2d(2, 4, 3, padding=1)
+            self.bn = nn.BatchNorm2d(4)
+            self.relu = nn.ReLU()
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.flatten = nn.Flatten()
+            self.fc = nn.Linear(4, 3)
+            self.dequant = tq.DeQuantStub()
+
+        def forward(self, x):
+            x = self.pool(self.relu(self.bn(self.conv(self.quant(x)))))
+            return self.dequant(self.fc(self.flatten(x)))
+
+    torch.manual_seed(1)
+    net = Net().train()
+    # Plain FakeQuantize: torch.onnx cannot export the fused observer of the default qconfig.
+    net.qconfig = tq.QConfig(
+        activation=tq.FakeQuantize.with_args(observer=tq.MovingAverageMinMaxObserver,
+                                             quant_min=0, quant_max=255),
+        weight=tq.FakeQuantize.with_args(observer=tq.MovingAveragePerChannelMinMaxObserver,
+                                         quant_min=-128, quant_max=127, dtype=torch.qint8,
+                                         qscheme=torch.per_channel_symmetric, ch_axis=0))
+    net = tq.fuse_modules_qat(net, [["conv", "bn", "relu"]])
+    qat = tq.prepare_qat(net)
+    for _ in range(4):
+        qat(torch.randn(8, 2, 6, 6)).sum().backward()
+    qat.eval()
+    qat.apply(tq.disable_observer)
+    path = os.path.join(DATA, "torch_qat.onnx")
+    torch.onnx.export(qat, torch.randn(1, 2, 6, 6), path, opset_version=13,
+                      input_names=["x"], output_names=["y"])
+    onnx.checker.check_model(onnx.load(path))
+
+    def fq(mod):
+        return float(np.float32(mod.scale.item())), int(mod.zero_point.item())
+
+    in_s, in_zp = fq(qat.quant.activation_post_process)
+    conv = qat.conv
+    with torch.no_grad():
+        k = (conv.bn.weight / torch.sqrt(conv.bn.running_var + conv.bn.eps)).numpy()
+        w_fold = (conv.weight * torch.from_numpy(k).reshape(-1, 1, 1, 1)).numpy()
+    ws = conv.weight_fake_quant.scale.numpy().astype(np.float32)
+    wq = np.clip(np.rint(w_fold / ws.reshape(-1, 1, 1, 1)), -128, 127)
+    bias_real = ((conv.bias.detach().numpy().astype(np.float64) - conv.bn.running_mean.numpy()) * k
+                 + conv.bn.bias.detach().numpy())
+    c_s, c_zp = fq(conv.activation_post_process)
+    fc = qat.fc
+    fs = fc.weight_fake_quant.scale.numpy().astype(np.float32)
+    fw = fc.weight.detach().numpy().astype(np.float32)
+    f_s, f_zp = fq(fc.activation_post_process)
+    layers = [dict(kind="conv", inputs=[0], activation="relu", weight_dims=[4, 2, 3, 3], weights=ints(wq),
+                   weight_scale=f32(ws), weight_scale_rel_tol=1e-5, weight_zero_point=[0],
+                   bias=ints(np.rint(bias_real / (np.float64(in_s) * ws))), bias_tol=1,
+                   batchnorm_folded=True, pads=[1, 1, 1, 1], output_scale=c_s, output_zero_point=c_zp),
+              # The pooled output is never requantized: it keeps the conv's quantization.
+              dict(kind="gap", inputs=[1], output_scale=c_s, output_zero_point=c_zp),
+              dict(kind="fc", inputs=[2], weight_dims=[3, 4],
+                   weights=ints(np.clip(np.rint(fw / fs.reshape(-1, 1)), -128, 127)),
+                   weight_scale=f32(fs), weight_zero_point=[0],
+                   bias=ints(np.rint(fc.bias.detach().numpy().astype(np.float32) / (np.float32(c_s) * fs))),
+                   output_scale=f_s, output_zero_point=f_zp)]
+    expected = {"input": {"shape": [2, 6, 6], "scale": in_s, "zero_point": in_zp, "bits": 8, "signed": False},
+                "layers": layers}
+    with open(os.path.join(DATA, "torch_qat.expected.json"), "w") as f:
+        json.dump(expected, f, indent=1)
+        f.write("\n")
+    print("wrote", path, os.path.getsize(path), "bytes")
+
+
 # ------------------------------------------------- ONNX Runtime quantize_static, QDQ form
 def ort_qdq():
     """What ORT's quantize_static(QuantFormat.QDQ, per_channel=True) writes: int8 weights
@@ -470,6 +551,7 @@ if __name__ == "__main__":
             onnx.shape_inference.infer_shapes(m, check_type=True, strict_mode=False)
         sys.exit(0)
     torch_qdq()
+    torch_qat()
     ort_qdq()
     ort_qoperator()
     integer_ops()

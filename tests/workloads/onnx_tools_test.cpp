@@ -68,7 +68,15 @@ void expect_layer(const Layer& l, const json& e) {
   if (l.has_weights()) {
     EXPECT_EQ(l.weights.dims(), e["weight_dims"].get<kernels::Dims>());
     EXPECT_EQ(l.weights.values(), e["weights"].get<std::vector<int32_t>>());
-    EXPECT_EQ(l.weight_q.scale, floats(e["weight_scale"]));
+    const std::vector<float> scales = floats(e["weight_scale"]);
+    if (e.contains("weight_scale_rel_tol")) {  // folded in float: equal to float precision
+      ASSERT_EQ(l.weight_q.scale.size(), scales.size());
+      for (size_t c = 0; c < scales.size(); ++c)
+        EXPECT_NEAR(l.weight_q.scale[c], scales[c],
+                    scales[c] * e["weight_scale_rel_tol"].get<double>());
+    } else {
+      EXPECT_EQ(l.weight_q.scale, scales);
+    }
     // Equal zero points read back as one (qasim's canonical form).
     auto zps = e.value("weight_zero_point", std::vector<int32_t>{0});
     if (std::all_of(zps.begin(), zps.end(), [&](int32_t z) { return z == zps[0]; })) zps.resize(1);
@@ -77,7 +85,14 @@ void expect_layer(const Layer& l, const json& e) {
     EXPECT_EQ(l.weight_q.is_signed, e.value("weight_signed", true));
     EXPECT_EQ(kernels::to_string(l.weight_q.scheme), e.value("weight_scheme", "uniform"));
     EXPECT_EQ(l.has_bias, e.value("has_bias", true));
-    EXPECT_EQ(l.bias, e.value("bias", std::vector<int32_t>{}));
+    const auto bias = e.value("bias", std::vector<int32_t>{});
+    if (e.contains("bias_tol")) {
+      ASSERT_EQ(l.bias.size(), bias.size());
+      for (size_t c = 0; c < bias.size(); ++c)
+        EXPECT_NEAR(l.bias[c], bias[c], e["bias_tol"].get<int>()) << "channel " << c;
+    } else {
+      EXPECT_EQ(l.bias, bias);
+    }
     EXPECT_EQ(l.batchnorm_folded, e.value("batchnorm_folded", false));
   }
   EXPECT_EQ(l.output_q.scale,
@@ -115,8 +130,8 @@ TEST_P(ToolModel, ImportsTheGraphItsGeneratorDescribes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Onnx, ToolModel,
-                         ::testing::Values("torch_qdq", "ort_qdq", "ort_qoperator", "integer_ops",
-                                           "qonnx_brevitas", "brevitas_qcdq"),
+                         ::testing::Values("torch_qdq", "torch_qat", "ort_qdq", "ort_qoperator",
+                                           "integer_ops", "qonnx_brevitas", "brevitas_qcdq"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });

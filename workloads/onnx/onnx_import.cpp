@@ -237,6 +237,7 @@ void Importer::on_node(const onnx::NodeProto& node, int index) {
         {"QLinearConv", &Importer::op_qlinear_conv},
         {"QLinearMatMul", &Importer::op_qlinear_matmul},
         {"Mul", &Importer::op_mul},
+        {"Div", &Importer::op_div},
     };
     static const std::map<std::string, void (Importer::*)()> ms_ops = {
         {"QLinearAdd", &Importer::op_qlinear_add},

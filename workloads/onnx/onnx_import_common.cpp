@@ -75,8 +75,14 @@ QuantParams Importer::activation_params(size_t scale_i, size_t zp_i, int32_t typ
   return q;
 }
 
-const Value& Importer::float_activation(size_t i, int rank) const {
-  const Value& v = in(i);
+Value Importer::float_activation(size_t i, int rank) {
+  Value v = in(i);
+  if (v.kind == ValueKind::Pending && v.layer > 0 && !m_quantized[static_cast<size_t>(v.layer)] &&
+      (layer(v.layer).kind == OpKind::AvgPool || layer(v.layer).kind == OpKind::GlobalAvgPool)) {
+    m_quantized[static_cast<size_t>(v.layer)] = true;  // keeps the input's, set by op_pool
+    v.kind = ValueKind::Float;
+    v.q = layer(v.layer).output_q;
+  }
   if (v.kind == ValueKind::Pending || v.kind == ValueKind::AccFloat)
     fail(
         fmt::format("input {} is a float activation that is never quantized (expected "
@@ -223,6 +229,88 @@ kernels::ConvGeometry Importer::geometry(const Attributes& a, Shape3 in, int kh,
       fail("ceil_mode=1 changes the output size here; only floor windows are supported");
   }
   return g;
+}
+
+std::vector<double> Importer::channel_values(const ConstTensor& c, int rank, int channels) const {
+  if (c.values.size() == 1) return std::vector<double>(static_cast<size_t>(channels), c.values[0]);
+  // numpy broadcasting aligns the constant's dims to the right: the one dim that is not 1
+  // must land on axis 1 (channels).
+  int varying = -1, count = 0;
+  const int offset = rank - static_cast<int>(c.dims.size());
+  for (size_t d = 0; d < c.dims.size(); ++d)
+    if (c.dims[d] != 1) varying = offset + static_cast<int>(d), ++count;
+  if (offset < 0 || count != 1 || varying != 1 || c.values.size() != static_cast<size_t>(channels))
+    fail(fmt::format("constant of dims {} is neither a scalar nor one value per channel ({})",
+                     kernels::dims_to_string(c.dims), channels));
+  return c.values;
+}
+
+const Value& Importer::foldable(size_t i, const char* what) const {
+  const Value& x = in(i);
+  const std::string problem = fmt::format(
+      "{} must directly follow a conv or fc, before any activation (it is folded "
+      "into it)",
+      what);
+  if (x.kind != ValueKind::Pending || x.layer <= 0 || uses(i) != 1 || !x.sole ||
+      m_quantized[static_cast<size_t>(x.layer)])
+    fail(problem);
+  const Layer& l = m_graph.layers[static_cast<size_t>(x.layer)];
+  const int natural_rank = l.kind == OpKind::Conv ? 4 : 2;
+  if ((l.kind != OpKind::Conv && l.kind != OpKind::FullyConnected) ||
+      l.activation != Activation::None || x.rank != natural_rank)
+    fail(problem);
+  return x;
+}
+
+void Importer::fold_affine(int li, const std::vector<double>& k, const std::vector<double>& add) {
+  Layer& l = layer(li);
+  const size_t oc = static_cast<size_t>(l.out_channels);
+  const float in_scale = layer(l.inputs[0]).output_q.scale[0];
+  const QuantParams wq = l.weight_q;
+  const int64_t per = l.weights.size() / static_cast<int64_t>(oc);
+  std::vector<float> scales(oc);
+  std::vector<int32_t> bias(oc);
+  bool any_bias = l.has_bias;
+  for (size_t c = 0; c < oc; ++c) {
+    const int64_t ch = static_cast<int64_t>(c);
+    if (!std::isfinite(k[c]) || k[c] == 0 || !std::isfinite(add[c]))
+      fail(fmt::format("channel {}: the folded scale is zero or not finite", c));
+    // The weights' integers stay; the channel's scale absorbs |k|, a negative k negates
+    // the channel around its zero point.
+    scales[c] = to_float(wq.scale_at(ch) * std::fabs(k[c]));
+    if (!(scales[c] > 0.f) || !std::isfinite(scales[c]))
+      fail(fmt::format("channel {}: the folded weight scale is not representable", c));
+    if (k[c] < 0) {
+      const int64_t zp = wq.zero_point_at(ch);
+      for (int64_t i = 0; i < per; ++i) {
+        int32_t& w = l.weights[ch * per + i];
+        const int64_t neg = 2 * zp - w;
+        if (neg < wq.qmin() || neg > wq.qmax())
+          fail(
+              fmt::format("channel {}: a negative scale cannot be folded (weight {} has no "
+                          "negation in range)",
+                          c, w));
+        w = static_cast<int32_t>(neg);
+      }
+    }
+    // Bias in real units, through the fold, back to the new accumulator scale (the float32
+    // products quantize_bias uses).
+    const double old_acc = in_scale * wq.scale_at(ch), new_acc = in_scale * scales[c];
+    const double b = (l.has_bias ? l.bias[c] * old_acc : 0.0) * k[c] + add[c];
+    const double v = std::nearbyint(b / new_acc);
+    if (!(std::fabs(v) <= 2147483647.0))
+      fail(fmt::format("channel {}: the bias overflows int32", c));
+    bias[c] = static_cast<int32_t>(v);
+    any_bias = any_bias || add[c] != 0;
+  }
+  // A per-tensor scale times a scalar stays per tensor.
+  if (!wq.per_channel() &&
+      std::all_of(scales.begin(), scales.end(), [&](float s) { return s == scales[0]; }))
+    scales.resize(1);
+  l.weight_q.scale = scales;
+  l.weight_q.axis = 0;
+  l.has_bias = any_bias;
+  l.bias = any_bias ? bias : std::vector<int32_t>{};
 }
 
 bool Importer::can_fuse(int l) const {

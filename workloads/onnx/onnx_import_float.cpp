@@ -85,20 +85,20 @@ void Importer::op_add() {
   expect_outputs(1);
   const Value& a = in(0);
   const Value& b = in(1);
-  // A constant added to a fresh conv / fc output is its bias (MatMul + Add).
+  // A constant added to a fresh conv / fc output is (more) bias: MatMul + Add, or
+  // PyTorch's QAT conv + bias.
   if (a.is_const() != b.is_const()) {
     const size_t act = a.is_const() ? 1 : 0;
-    const Value& x = in(act);
+    const Value& x = foldable(act, "Add of a constant");
+    const int oc = layer(x.layer).out_channels;
     const Value& c = in(1 - act);
-    if (x.kind != ValueKind::Pending || x.layer <= 0 || uses(act) != 1 || !x.sole)
-      fail("adds a constant to something other than a fresh conv / fc output");
-    Layer& l = layer(x.layer);
-    if ((l.kind != OpKind::Conv && l.kind != OpKind::FullyConnected) || l.has_bias ||
-        l.activation != kernels::Activation::None || m_quantized[static_cast<size_t>(x.layer)])
-      fail("adds a constant to a layer that already has a bias or an activation");
-    const float in_scale = layer(l.inputs[0]).output_q.scale[0];
-    l.bias = quantize_bias(&c, in_scale, l);
-    l.has_bias = true;
+    if (c.kind == ValueKind::QConst) fail("the constant is quantized but never dequantized");
+    std::vector<double> add = channel_values(c.c, x.rank, oc);
+    if (c.kind == ValueKind::DQConst)
+      for (size_t ch = 0; ch < add.size(); ++ch)
+        add[ch] = c.q.scale_at(static_cast<int64_t>(ch)) *
+                  (add[ch] - c.q.zero_point_at(static_cast<int64_t>(ch)));
+    fold_affine(x.layer, std::vector<double>(static_cast<size_t>(oc), 1.0), add);
     return out(activation_value(ValueKind::Pending, x.layer, x.rank, true));
   }
   const Value& x = float_activation(0, 0);
@@ -118,16 +118,9 @@ void Importer::op_batchnorm() {
   const Attributes a = attrs();
   a.allow_only({"epsilon", "momentum", "spatial", "training_mode"});
   if (a.get_int("training_mode", 0, 0, 1) != 0) fail("training-mode BatchNormalization");
-  const float eps = a.get_float("epsilon", 1e-5f);
-  const Value& x = in(0);
-  if (x.kind != ValueKind::Pending || x.layer <= 0 || uses(0) != 1 || !x.sole ||
-      m_quantized[static_cast<size_t>(x.layer)])
-    fail("BatchNormalization must directly follow a conv or fc (it is folded into it)");
-  Layer& l = layer(x.layer);
-  if ((l.kind != OpKind::Conv && l.kind != OpKind::FullyConnected) ||
-      l.activation != kernels::Activation::None)
-    fail("BatchNormalization must directly follow a conv or fc (it is folded into it)");
-  const size_t oc = static_cast<size_t>(l.out_channels);
+  const double eps = a.get_float("epsilon", 1e-5f);
+  const Value& x = foldable(0, "BatchNormalization");
+  const size_t oc = static_cast<size_t>(layer(x.layer).out_channels);
   const ConstTensor* p[4];
   const char* names[4] = {"scale", "B", "mean", "var"};
   for (size_t i = 0; i < 4; ++i) {
@@ -135,52 +128,16 @@ void Importer::op_batchnorm() {
     if (p[i]->values.size() != oc || p[i]->is_integer())
       fail(fmt::format("{} must be {} floats", names[i], oc));
   }
-  // w * k with k = gamma / sqrt(var + eps) per channel: the integers stay, the channel's
-  // scale absorbs |k|, a negative k negates the channel around its zero point.
-  const float in_scale = layer(l.inputs[0]).output_q.scale[0];
-  QuantParams wq = l.weight_q;
-  std::vector<float> scales(oc);
-  std::vector<int32_t> zps(oc);
-  const int64_t per = l.weights.size() / static_cast<int64_t>(oc);
-  std::vector<double> bias_real(oc);
+  // gamma * (y - mean) / sqrt(var + eps) + beta = k * y + (beta - mean * k).
+  std::vector<double> k(oc), add(oc);
   for (size_t c = 0; c < oc; ++c) {
     const double var = p[3]->values[c] + eps;
-    const double k = p[0]->values[c] / std::sqrt(var);
-    if (!(var > 0) || !std::isfinite(k) || k == 0)
-      fail(fmt::format("channel {}: BatchNorm scale is zero or not finite", c));
-    const int64_t ch = static_cast<int64_t>(c);
-    const double old_scale = wq.scale_at(ch);
-    scales[c] = to_float(old_scale * std::fabs(k));
-    if (!(scales[c] > 0.f) || !std::isfinite(scales[c]))
-      fail(fmt::format("channel {}: folded weight scale is not representable", c));
-    zps[c] = wq.zero_point_at(ch);
-    const double b = l.has_bias ? static_cast<double>(l.bias[c]) * in_scale * old_scale : 0.0;
-    bias_real[c] = (b - p[2]->values[c]) * k + p[1]->values[c];
-    if (k < 0) {
-      for (int64_t i = 0; i < per; ++i) {
-        int32_t& w = l.weights[ch * per + i];
-        const int64_t neg = 2 * int64_t{zps[c]} - w;
-        if (neg < wq.qmin() || neg > wq.qmax())
-          fail(
-              fmt::format("channel {}: a negative BatchNorm scale cannot be folded (weight {} "
-                          "has no negation in range)",
-                          c, w));
-        w = static_cast<int32_t>(neg);
-      }
-    }
+    k[c] = p[0]->values[c] / std::sqrt(var);
+    if (!(var > 0)) fail(fmt::format("channel {}: variance + epsilon is not positive", c));
+    add[c] = p[1]->values[c] - p[2]->values[c] * k[c];
   }
-  l.weight_q.scale = scales;
-  if (wq.zero_point.size() == 1) l.weight_q.zero_point = {wq.zero_point[0]};
-  l.weight_q.axis = 0;
-  l.bias.assign(oc, 0);
-  for (size_t c = 0; c < oc; ++c) {
-    const double acc_scale = static_cast<double>(in_scale * scales[c]);
-    const double v = std::nearbyint(bias_real[c] / acc_scale);
-    if (!(std::fabs(v) < 2147483647.0)) fail(fmt::format("channel {}: folded bias overflows", c));
-    l.bias[c] = static_cast<int32_t>(v);
-  }
-  l.has_bias = true;
-  l.batchnorm_folded = true;
+  fold_affine(x.layer, k, add);
+  layer(x.layer).batchnorm_folded = true;
   out(activation_value(ValueKind::Pending, x.layer, x.rank, true));
 }
 
@@ -195,18 +152,15 @@ void Importer::op_pool(OpKind kind) {
   } else {
     a.allow_only({"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"});
   }
-  const Value& x = in(0);
-  const bool integer = x.kind == ValueKind::Quant && kind == OpKind::MaxPool;
-  if (integer)
-    int_activation(0, 4);
-  else
-    float_activation(0, 4);
+  const bool integer = in(0).kind == ValueKind::Quant && kind == OpKind::MaxPool;
+  const Value x = integer ? int_activation(0, 4) : float_activation(0, 4);
   Layer l;
   l.kind = kind;
   l.inputs = {x.layer};
   l.geometry = geometry(a, shape_of(x.layer), 1, 1, false);
   l.count_include_pad = a.get_int("count_include_pad", 0, 0, 1) == 1;
   const int id = add_layer(std::move(l));
+  layer(id).output_q = x.q;  // until a QuantizeLinear says otherwise
   if (kind == OpKind::MaxPool) {
     // Max pooling keeps its input's quantization unless a QuantizeLinear says otherwise.
     set_output_q(id, x.q);
@@ -222,6 +176,7 @@ void Importer::op_global_avg_pool() {
   Layer l;
   l.kind = OpKind::GlobalAvgPool;
   l.inputs = {x.layer};
+  l.output_q = x.q;  // until a QuantizeLinear says otherwise
   const int id = add_layer(std::move(l));
   out(activation_value(ValueKind::Pending, id, 4, true));
 }
@@ -232,6 +187,7 @@ void Importer::op_flatten() {
   if (attrs().get_int("axis", 1, -4, 4) != 1 && attrs().get_int("axis", 1, -4, 4) != -3)
     fail("only Flatten(axis=1) is supported");
   const Value& x = in(0);
+  if (x.kind == ValueKind::Pending) return flatten_pending(x);
   if (x.kind != ValueKind::Quant) float_activation(0, 0);
   if (m_implicit.count(m_node->name()) && x.rank == 4) {
     Value v = x;  // the exporter's own reshape before a Gemm: no layer
@@ -251,7 +207,7 @@ void Importer::op_reshape() {
   expect_inputs(2, 2);
   expect_outputs(1);
   const Value& x = in(0);
-  if (x.kind != ValueKind::Quant) float_activation(0, 0);
+  if (x.kind != ValueKind::Quant && x.kind != ValueKind::Pending) float_activation(0, 0);
   const ConstTensor& shape = const_in(1, "shape");
   const int64_t elements = shape_of(x.layer).elements();
   // Only the reshape that flattens to [N, C*H*W] (0 or -1 or 1 for the batch).
@@ -261,6 +217,7 @@ void Importer::op_reshape() {
       (shape.values[1] == -1 || shape.values[1] == static_cast<double>(elements)) &&
       !(shape.values[0] == -1 && shape.values[1] == -1);
   if (!flattens) fail("only a Reshape to [N, C*H*W] (a flatten) is supported");
+  if (x.kind == ValueKind::Pending) return flatten_pending(x);
   if (x.rank == 2) {
     Value v = x;
     v.sole = x.sole && uses(0) == 1;
@@ -272,6 +229,15 @@ void Importer::op_reshape() {
   const int id = add_layer(std::move(l));
   set_output_q(id, x.q);
   out(activation_value(x.kind, id, 2, true));
+}
+
+// Flattening a layer's float output before its QuantizeLinear (PyTorch QAT: pooling ->
+// flatten -> the fc's input quantizer): the same values, so no layer; the fc flattens.
+void Importer::flatten_pending(const Value& x) {
+  Value v = x;
+  v.rank = 2;
+  v.sole = x.sole && uses(0) == 1;
+  out(std::move(v));
 }
 
 void Importer::op_concat() {

@@ -188,9 +188,29 @@ void Importer::op_integer(bool conv) {
   out(std::move(v));
 }
 
+void Importer::op_div() {
+  expect_inputs(2, 2);
+  expect_outputs(1);
+  const Value& x = foldable(0, "Div by a constant");
+  const int oc = layer(x.layer).out_channels;
+  std::vector<double> k = channel_values(const_in(1, "divisor"), x.rank, oc);
+  for (double& v : k) v = 1.0 / v;  // a zero divisor gives inf: refused by the fold
+  fold_affine(x.layer, k, std::vector<double>(k.size(), 0.0));
+  out(activation_value(ValueKind::Pending, x.layer, x.rank, true));
+}
+
 void Importer::op_mul() {
   expect_inputs(2, 2);
   expect_outputs(1);
+  if (in(0).kind == ValueKind::Pending || in(1).kind == ValueKind::Pending) {
+    // A per-channel constant scale on a fresh conv / fc output (folded like BatchNorm).
+    const size_t act = in(0).kind == ValueKind::Pending ? 0 : 1;
+    const Value& x = foldable(act, "Mul by a constant");
+    const int oc = layer(x.layer).out_channels;
+    const std::vector<double> k = channel_values(const_in(1 - act, "factor"), x.rank, oc);
+    fold_affine(x.layer, k, std::vector<double>(k.size(), 0.0));
+    return out(activation_value(ValueKind::Pending, x.layer, x.rank, true));
+  }
   const size_t acc_i = in(0).kind == ValueKind::AccFloat ? 0 : 1;
   const Value& acc = in(acc_i);
   if (acc.kind != ValueKind::AccFloat || uses(acc_i) != 1)
@@ -200,18 +220,19 @@ void Importer::op_mul() {
   const ConstTensor& m = const_in(1 - acc_i, "scale");
   Layer& l = layer(acc.layer);
   const size_t oc = static_cast<size_t>(l.out_channels);
-  if (m.is_integer() || (m.values.size() != 1 && m.values.size() != oc))
-    fail(fmt::format("the scale must be 1 or {} floats", oc));
+  if (m.is_integer()) fail("the scale must be float");
+  const std::vector<double> factors = channel_values(m, acc.rank, static_cast<int>(oc));
   // The accumulator's real scale is in_scale * w_scale; recover w_scale (to float
   // precision: the product is requantized in one step, not multiplied then divided).
   const float in_scale = layer(l.inputs[0]).output_q.scale[0];
   std::vector<float> scales;
-  for (double s : m.values) {
+  for (double s : factors) {
     const float w = to_float(s) / in_scale;
     if (!(w > 0.f) || !std::isfinite(w)) fail(fmt::format("scale {} is not positive", s));
     scales.push_back(w);
   }
-  if (l.weight_q.per_channel() && scales.size() == 1) scales.assign(oc, scales[0]);
+  // One scale for all channels is per tensor, unless per-channel zero points need one each.
+  if (!l.weight_q.per_channel() && m.values.size() == 1) scales.resize(1);
   l.weight_q.scale = scales;
   l.weight_q.axis = 0;
   out(activation_value(ValueKind::Pending, acc.layer, acc.rank, true));

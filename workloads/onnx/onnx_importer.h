@@ -94,13 +94,22 @@ class Importer {
                                      const char* what) const;
   kernels::QuantParams activation_params(size_t scale_i, size_t zp_i, int32_t type,
                                          const char* what) const;
-  const Value& float_activation(size_t i, int rank) const;  // QDQ operand
-  const Value& int_activation(size_t i, int rank) const;    // QOperator operand
+  // QDQ operand. An average pool's output that no QuantizeLinear follows keeps its
+  // input's quantization (what PyTorch's quantized pooling does).
+  Value float_activation(size_t i, int rank);
+  const Value& int_activation(size_t i, int rank) const;  // QOperator operand
   // Weights of a conv / fc from a dequantized constant; `axis` is the output-channel axis.
   void take_weights(Layer& l, const Value& w, int oc_axis, bool transpose) const;
   std::vector<int32_t> quantize_bias(const Value* b, float in_scale, const Layer& l) const;
   kernels::ConvGeometry geometry(const onnx_io::Attributes& a, Shape3 in, int kh, int kw,
                                  bool is_conv) const;
+  // Per-channel values of a constant broadcast against a [N, C, H, W] (rank 4) or [N, C]
+  // (rank 2) tensor: one value, or C along the channel axis.
+  std::vector<double> channel_values(const ConstTensor& c, int rank, int channels) const;
+  // The fresh conv / fc output that an elementwise constant operation folds into.
+  const Value& foldable(size_t i, const char* what) const;
+  // y -> k[c] * y + add[c] folded into the weights' scales (|k|), their signs and the bias.
+  void fold_affine(int l, const std::vector<double>& k, const std::vector<double>& add);
   // Merges a real-valued clamp [lo, hi] into the fused activation of layer `l`.
   void fuse_clamp(int l, float lo, float hi);
   bool can_fuse(int l) const;
@@ -124,6 +133,7 @@ class Importer {
   void op_pool(OpKind kind);
   void op_global_avg_pool();
   void op_flatten();
+  void flatten_pending(const Value& x);
   void op_reshape();
   void op_concat();
   // --- QOperator (onnx_import_qop.cpp)
@@ -132,6 +142,7 @@ class Importer {
   void op_qgemm();
   void op_integer(bool conv);
   void op_mul();
+  void op_div();
   void op_qlinear_add();
   void op_qlinear_pool(bool global);
   void op_qlinear_concat();
