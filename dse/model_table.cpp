@@ -36,6 +36,7 @@ std::string geometry(const workloads::Graph& g, const Layer& l) {
 }
 
 std::string activation(const Layer& l) {
+  if (l.output_q.scheme == kernels::Scheme::Binary && l.kind != OpKind::MaxPool) return "sign";
   switch (l.activation) {
     case kernels::Activation::None: return "";
     case kernels::Activation::Relu: return "relu";
@@ -47,6 +48,11 @@ std::string activation(const Layer& l) {
 
 }  // namespace
 
+std::string output_precision(const kernels::QuantParams& q) {
+  if (q.scheme == kernels::Scheme::Binary) return "bin";
+  return fmt::format("{}{}", q.is_signed ? "i" : "u", q.bits);
+}
+
 std::string model_table(const workloads::Graph& g) {
   Table t({"#", "layer", "op", "input", "output", "kernel", "act", "weights", "out", "MACs",
            "params"});
@@ -57,7 +63,7 @@ std::string model_table(const workloads::Graph& g) {
     t.add_row({std::to_string(i), l.name, workloads::to_string(l.kind), in,
                workloads::to_string(l.output_shape), geometry(g, l), activation(l),
                describe_weights(l),
-               fmt::format("{}{}", l.output_q.is_signed ? "i" : "u", l.output_q.bits),
+               output_precision(l.output_q),
                l.fixed_weights ? "-" : human_count(static_cast<double>(g.layer_macs(i))),
                l.fixed_weights ? "-" : human_count(static_cast<double>(g.layer_params(i)))});
   }

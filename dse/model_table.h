@@ -11,5 +11,7 @@ namespace qasim::dse {
 std::string model_table(const workloads::Graph& graph);
 // "w4 uniform/ch" style summary of a weight quantization.
 std::string describe_weights(const workloads::Layer& layer);
+// "u8", "i4", "bin": the integers of an activation.
+std::string output_precision(const kernels::QuantParams& q);
 
 }  // namespace qasim::dse

@@ -24,11 +24,15 @@ struct ConvGeometry {
   int dilation_h = 1, dilation_w = 1;
   int groups = 1;
 
+  // Output size; 0 when the (dilated) window does not fit the padded input. (Plain C++
+  // division truncates towards zero and would turn a slightly negative span into 1.)
   int out_h(int in_h) const {
-    return (in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1) / stride_h + 1;
+    const int span = in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1;
+    return span < 0 ? 0 : span / stride_h + 1;
   }
   int out_w(int in_w) const {
-    return (in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1) / stride_w + 1;
+    const int span = in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1;
+    return span < 0 ? 0 : span / stride_w + 1;
   }
   bool operator==(const ConvGeometry&) const = default;
 };

@@ -21,12 +21,27 @@ double range_units(const QuantParams& q) {
   return q.is_signed ? std::min(up, down) : up;
 }
 
-// The largest magnitude of a layer's real output before quantization, clipped by its
-// activation (a ReLU6 never needs more than 6).
-double real_peak(const Graph& g, size_t i, const std::vector<const IntTensor*>& in) {
+struct RealRange {
+  double peak = 0;      // largest magnitude
+  double mean_abs = 0;  // mean magnitude (the scale of a binary output)
+};
+
+// The magnitudes of a layer's real output before quantization, clipped by its activation
+// (a ReLU6 never needs more than 6).
+RealRange real_range(const Graph& g, size_t i, const std::vector<const IntTensor*>& in) {
   const Layer& l = g.layers[i];
   const QuantParams& xq = g.layers[l.inputs[0]].output_q;
-  double peak = 0;
+  const bool binary = l.output_q.scheme == kernels::Scheme::Binary;
+  // A binary output is a sign: its layer's ReLU (if any) does not apply.
+  const bool relu = l.activation != kernels::Activation::None && !binary;
+  double peak = 0, sum_abs = 0;
+  int64_t count = 0;
+  auto see = [&](double v) {
+    if (relu) v = std::max(v, 0.0);
+    peak = std::max(peak, std::abs(v));
+    sum_abs += std::abs(v);
+    ++count;
+  };
   if (l.kind == OpKind::Conv || l.kind == OpKind::FullyConnected) {
     const IntTensor& x = *in[0];
     kernels::AccTensor acc =
@@ -37,23 +52,19 @@ double real_peak(const Graph& g, size_t i, const std::vector<const IntTensor*>& 
     const int64_t channels = acc.dim(1), plane = acc.size() / (acc.dim(0) * channels);
     for (int64_t k = 0; k < acc.size(); ++k) {
       const int64_t c = (k / plane) % channels;
-      double v = static_cast<double>(acc[k]) * xq.scale[0] * l.weight_q.scale_at(c);
-      if (l.activation != kernels::Activation::None) v = std::max(v, 0.0);
-      peak = std::max(peak, std::abs(v));
+      see(static_cast<double>(acc[k]) * xq.scale[0] * l.weight_q.scale_at(c));
     }
   } else if (l.kind == OpKind::Add) {
     const QuantParams& bq = g.layers[l.inputs[1]].output_q;
     for (int64_t k = 0; k < in[0]->size(); ++k) {
-      double v = xq.scale[0] * ((*in[0])[k] - xq.zero_point[0]) +
-                 bq.scale[0] * ((*in[1])[k] - bq.zero_point[0]);
-      if (l.activation != kernels::Activation::None) v = std::max(v, 0.0);
-      peak = std::max(peak, std::abs(v));
+      see(xq.scale[0] * ((*in[0])[k] - xq.zero_point[0]) +
+          bq.scale[0] * ((*in[1])[k] - bq.zero_point[0]));
     }
   }
   if (l.activation == kernels::Activation::Relu6) peak = std::min(peak, 6.0);
   if (l.activation == kernels::Activation::Clip)
     peak = std::min(peak, std::max(std::abs(l.clip_lo), std::abs(l.clip_hi)) * 1.0);
-  return peak;
+  return {peak, count ? sum_abs / count : 0.0};
 }
 
 }  // namespace
@@ -72,9 +83,13 @@ void calibrate_activation_scales(Graph& graph, const IntTensor& samples) {
       case OpKind::Conv:
       case OpKind::FullyConnected:
       case OpKind::Add: {
-        const double peak = real_peak(graph, i, in);
+        const RealRange r = real_range(graph, i, in);
         // A layer that only ever outputs zero keeps its scale: there is nothing to fit.
-        if (peak > 0) l.output_q.scale = {static_cast<float>(peak / range_units(l.output_q))};
+        if (l.output_q.scheme == kernels::Scheme::Binary) {
+          if (r.mean_abs > 0) l.output_q.scale = {static_cast<float>(r.mean_abs)};
+        } else if (r.peak > 0) {
+          l.output_q.scale = {static_cast<float>(r.peak / range_units(l.output_q))};
+        }
         break;
       }
       case OpKind::Concat: {

@@ -1,5 +1,6 @@
 // Post-training calibration of activation scales: each layer's output scale is set so
-// the largest real value seen on sample inputs maps to the top of its integer range.
+// the largest real value seen on sample inputs maps to the top of its integer range (a
+// binary output's scale, its magnitude, becomes the mean magnitude instead).
 // Zoo models with random weights use it so their integers neither saturate nor vanish.
 #pragma once
 

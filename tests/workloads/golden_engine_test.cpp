@@ -210,3 +210,36 @@ TEST(Calibration, PeakOfEachReluConvLandsOnQmax) {
 
 }  // namespace
 }  // namespace qasim::workloads
+
+namespace qasim::workloads {
+namespace {
+
+// A W1A1 network: every binary layer's output holds only -1 and +1 (sign(0) = +1, never
+// 0), the global pool after them is multi-bit again, and the logits vary with the input.
+TEST(GoldenEngine, BinaryNetworkProducesSigns) {
+  ZooOptions o;
+  o.input_channels = 3;
+  o.input_height = o.input_width = 16;
+  o.weight_bits = 1;
+  o.activation_bits = 1;
+  o.weight_scheme = kernels::Scheme::Binary;
+  Graph g = make_zoo_model("resnet8", o, true);
+  const IntTensor x = random_input(g, 4, 17);
+  calibrate_activation_scales(g, x);
+  const auto out = GoldenEngine(g).run_all(x);
+  int binary_layers = 0;
+  for (size_t i = 1; i < g.layers.size(); ++i) {
+    if (g.layers[i].output_q.scheme != kernels::Scheme::Binary) continue;
+    ++binary_layers;
+    for (int32_t v : out[i].values()) ASSERT_TRUE(v == 1 || v == -1) << g.layers[i].name << " " << v;
+  }
+  EXPECT_GT(binary_layers, 5);
+  const IntTensor& logits = out.back();
+  const int64_t classes = logits.size() / 4;
+  EXPECT_NE(std::vector<int32_t>(logits.values().begin(), logits.values().begin() + classes),
+            std::vector<int32_t>(logits.values().begin() + classes,
+                                 logits.values().begin() + 2 * classes));
+}
+
+}  // namespace
+}  // namespace qasim::workloads

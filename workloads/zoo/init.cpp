@@ -50,9 +50,13 @@ void check_weight_bits(const std::string& where, Scheme s, int bits) {
                                         kernels::to_string(s), lo, hi, bits));
 }
 
-void check_activation_bits(const std::string& where, int bits) {
-  if (bits < 2 || bits > 16)
-    throw InputError(where, fmt::format("activations need 2..16 bits, got {}", bits));
+// 1-bit activations are binary (BNN / XNOR-Net): the sign of the exact result, which
+// replaces the layer's ReLU. The input image needs at least 2 bits.
+void check_activation_bits(const std::string& where, int bits, bool is_input) {
+  const int min_bits = is_input ? 2 : 1;
+  if (bits < min_bits || bits > 16)
+    throw InputError(where, fmt::format("{} need {}..16 bits (1 = binary), got {}",
+                                        is_input ? "input images" : "activations", min_bits, bits));
 }
 
 // Largest n with bound * 2^n <= qmax: the Qm.n format that holds every weight.
@@ -198,6 +202,8 @@ void draw_weights(Layer& l, int64_t fan_in, double std, double pre_std, float in
 }
 
 QuantParams activation_q(int bits, bool is_signed, double clip) {
+  // A binary activation's scale is its magnitude: about one standard deviation.
+  if (bits == 1) return QuantParams::binary({static_cast<float>(std::max(clip, 1e-6) / kClipSigmas)});
   const QuantParams probe = QuantParams::uniform(bits, is_signed, 1.f);
   return QuantParams::uniform(bits, is_signed,
                               static_cast<float>(std::max(clip, 1e-6) / probe.qmax()));
@@ -271,7 +277,7 @@ void assign_precision_and_weights(Graph& g, const std::vector<float>& gains, con
     Layer& l = g.layers[i];
     const std::string where = fmt::format("{}, layer {} '{}'", model, i, l.name);
     const Precision p = precision(static_cast<int>(i));
-    check_activation_bits(where, p.activation_bits);
+    check_activation_bits(where, p.activation_bits, l.kind == OpKind::Input);
     if (l.kind == OpKind::Input) {
       l.output_q = QuantParams::uniform(p.activation_bits, false,
                                         1.f / static_cast<float>((1 << p.activation_bits) - 1));
@@ -333,9 +339,13 @@ void assign_precision_and_weights(Graph& g, const std::vector<float>& gains, con
         m2[i] = moment;
         break;
       }
-      default:  // pools and flatten keep their input's quantization (max pool must)
+      default:  // pools and flatten keep their input's quantization (max pool must) ...
         l.output_q = src.output_q;
         m2[i] = m2_in;
+        // ... except that an average of +-1 values is no longer binary: 8 bits hold it.
+        if (src.output_q.scheme == Scheme::Binary &&
+            (l.kind == OpKind::AvgPool || l.kind == OpKind::GlobalAvgPool))
+          l.output_q = activation_q(8, true, src.output_q.scale[0]);
     }
   }
 }
