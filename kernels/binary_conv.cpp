@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <memory>
 
 #if defined(__x86_64__)
@@ -127,10 +128,10 @@ int64_t row_runs(const KernelArgs& a, Run* runs) {
     const int64_t lo = std::max<int64_t>(0, oy * q - a.v0);
     const int64_t hi = std::min<int64_t>(kLanes, oy * q - a.v0 + a.out_w);
     const PaddingCorrection* pc = a.padding;
-    const int64_t* corr = pc ? pc->lines.data() +
-                                   (a.oc0 * pc->patterns + pc->row_pattern[oy]) * pc->line_len +
-                                   kLanes + a.v0 - oy * q
-                             : nullptr;
+    const int64_t* corr = nullptr;
+    if (pc)
+      corr = pc->lines.data() +
+             ((a.oc0 * pc->patterns + pc->row_pattern[oy]) * pc->line_len + kLanes + a.v0 - oy * q);
     if (hi > lo) runs[n++] = {lo, hi, oy * a.out_w - oy * q + a.v0, corr};
   }
   return n;
@@ -154,12 +155,12 @@ int64_t row_runs(const KernelArgs& a, Run* runs) {
   const int64_t n_runs = row_runs(a, runs);
   for (int64_t j = 0; j < a.channels; ++j)
     for (int64_t r = 0; r < n_runs; ++r) {
-      int64_t* dst = a.out + j * a.positions + runs[r].offset;
+      const int64_t at = j * a.positions + runs[r].offset;  // lane 0's index in out
       const int64_t* corr = runs[r].correction;
       const int64_t corr_stride = a.padding ? a.padding->patterns * a.padding->line_len : 0;
       for (int64_t lane = runs[r].lo; lane < runs[r].hi; ++lane)
-        dst[lane] = a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]) -
-                    (corr ? corr[j * corr_stride + lane] : 0);
+        a.out[at + lane] = a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]) -
+                           (corr ? corr[j * corr_stride + lane] : 0);
     }
 }
 
@@ -199,7 +200,10 @@ void kernel_scalar(const KernelArgs& a) {
     const __m512i r0 = _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][0], acc[j][0]));
     const __m512i r1 = _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][1], acc[j][1]));
     for (int64_t r = 0; r < n_runs; ++r) {
-      int64_t* dst = a.out + j * a.positions + runs[r].offset;
+      // Lane 0's address may lie before `out` (its lane is masked off): form it as an
+      // integer, since such a pointer is not a valid C++ pointer value.
+      auto* dst = reinterpret_cast<int64_t*>(reinterpret_cast<uintptr_t>(a.out) +
+                                             (j * a.positions + runs[r].offset) * 8);
       const unsigned mask = ((1u << runs[r].hi) - 1) & ~((1u << runs[r].lo) - 1);
       __m512i c0 = r0, c1 = r1;
       if (const int64_t* corr = runs[r].correction) {
