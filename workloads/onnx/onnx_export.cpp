@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "workloads/errors.h"
 #include "workloads/onnx/onnx_metadata.h"
@@ -30,6 +31,12 @@ std::string export_onnx_bytes(const Graph& graph, ExportFormat format) {
   g.infer_shapes();
   if (!g.has_weights())
     throw InputError(fmt::format("model '{}'", g.name), "has no weights to export");
+  // Tensor and metadata names derive from layer names.
+  std::set<std::string> names;
+  for (size_t i = 0; i < g.layers.size(); ++i)
+    if (g.layers[i].name.empty() || !names.insert(g.layers[i].name).second)
+      throw InputError(fmt::format("model '{}', layer {}", g.name, i),
+                       "layer names must be unique and non-empty to export");
 
   onnx::ModelProto model;
   model.set_ir_version(onnx::IR_VERSION);  // 8 with Debian's ONNX 1.12
