@@ -276,6 +276,12 @@ TEST(OnnxRoundTrip, QOperatorRefusesOtherThanEightBits) {
   }
 }
 
+TEST(OnnxRoundTrip, RefusesDuplicateLayerNames) {
+  Graph g = eight_bit_graph();
+  g.layers[2].name = g.layers[1].name;
+  EXPECT_THROW(export_onnx_bytes(g), InputError);
+}
+
 TEST(OnnxRoundTrip, WritesAtomicallyAndReadsBackFromFile) {
   const auto dir = onnx_test::scratch_dir("atomic");
   const std::string path = (dir / "m.onnx").string();
