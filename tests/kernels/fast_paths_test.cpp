@@ -190,11 +190,11 @@ TEST(FastPaths, PerChannelWeightZeroPoints) {
 
 TEST(FastPaths, RandomShapesAndWidths) {
   Rng rng(2024);
-  for (int i = 0; i < 150; ++i) {
+  for (int i = 0; i < 400; ++i) {
     ConvCase cc;
     const int groups_kind = static_cast<int>(uniform_int(rng, 0, 3));
     const int64_t groups = groups_kind == 0 ? 1 : groups_kind == 1 ? uniform_int(rng, 2, 4) : 0;
-    const int64_t cg = uniform_int(rng, 1, 40);
+    const int64_t cg = uniform_int(rng, 1, 70);
     cc.c = groups == 0 ? cg : cg * groups;
     cc.g.groups = static_cast<int>(groups == 0 ? cc.c : groups);  // 0: depthwise
     cc.oc = cc.g.groups * uniform_int(rng, 1, groups == 0 ? 2 : 24);
@@ -211,8 +211,8 @@ TEST(FastPaths, RandomShapesAndWidths) {
     cc.g.pad_right = static_cast<int>(uniform_int(rng, 0, 3));
     const int64_t span_h = (cc.g.kernel_h - 1) * cc.g.dilation_h + 1;
     const int64_t span_w = (cc.g.kernel_w - 1) * cc.g.dilation_w + 1;
-    cc.h = std::max<int64_t>(1, span_h - cc.g.pad_top - cc.g.pad_bottom) + uniform_int(rng, 0, 12);
-    cc.w = std::max<int64_t>(1, span_w - cc.g.pad_left - cc.g.pad_right) + uniform_int(rng, 0, 12);
+    cc.h = std::max<int64_t>(1, span_h - cc.g.pad_top - cc.g.pad_bottom) + uniform_int(rng, 0, 20);
+    cc.w = std::max<int64_t>(1, span_w - cc.g.pad_left - cc.g.pad_right) + uniform_int(rng, 0, 20);
     cc.x = random_operand(rng, true);
     cc.wt = cc.x.binary ? bin() : random_operand(rng, false);
     if (!cc.wt.binary && uniform_int(rng, 0, 3) == 0) cc.wt.channel_zps = {0};
@@ -292,6 +292,37 @@ TEST(FastPaths, FullyConnected) {
     EXPECT_EQ(fc_accumulate(x, xo.params(), w, wo.params(), bias),
               reference::fc_accumulate(x, xo.params(), w, wo.params(), bias));
   }
+}
+
+TEST(FastPaths, OnednnTakesExactInt8Cases) {
+  if (!onednn_available()) GTEST_SKIP() << "no oneDNN, or no VNNI/AMX on this CPU";
+  Rng rng(3);
+  const ConvGeometry g = geometry(3, 1, 1);
+  const IntTensor x = random_tensor(rng, {1, 64, 14, 14}, u8()),
+                  w = random_tensor(rng, {64, 64, 3, 3}, s8());
+  const std::optional<ConvProblem> p = make_conv_problem(x, u8().params(), w, s8().params(), {}, g);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_FALSE(onednn_conv_impl(*p).empty()) << "the exactness policy refused a plain u8 x s8 conv";
+}
+
+TEST(FastPaths, EmptyAndInvalidInputsBehaveLikeTheOracle) {
+  const ConvGeometry g = geometry(3, 1, 1);
+  const QuantParams xq = u8().params(), wq = s8().params();
+  const IntTensor w({4, 8, 3, 3}, 1);
+  const IntTensor empty_batch({0, 8, 5, 5});
+  EXPECT_EQ(conv2d_accumulate(empty_batch, xq, w, wq, {}, g),
+            reference::conv2d_accumulate(empty_batch, xq, w, wq, {}, g));
+  const IntTensor x({1, 8, 5, 5}, 3);
+  const IntTensor wrong({4, 7, 3, 3}, 1);
+  EXPECT_THROW(conv2d_accumulate(x, xq, wrong, wq, {}, g), std::invalid_argument);
+  EXPECT_THROW(conv2d_accumulate(x, xq, w, wq, {1, 2}, g), std::invalid_argument);
+  QuantParams per_channel_x = xq;
+  per_channel_x.scale = {1.f, 1.f};
+  per_channel_x.zero_point = {0, 1};  // the oracle's rule: one activation zero point
+  EXPECT_THROW(conv2d_accumulate(x, per_channel_x, w, wq, {}, g), std::invalid_argument);
+  const IntTensor fx({0, 8}), fw({3, 8}, 2);
+  EXPECT_EQ(fc_accumulate(fx, xq, fw, wq, {}), reference::fc_accumulate(fx, xq, fw, wq, {}));
+  EXPECT_THROW(fc_accumulate(IntTensor({2, 7}), xq, fw, wq, {}), std::invalid_argument);
 }
 
 template <typename TA, typename TB>
