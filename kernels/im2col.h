@@ -1,7 +1,8 @@
-// Lowering a convolution to a GEMM: activations are staged once per image as padded NHWC
-// in the GEMM's element type, then each output position's receptive field is gathered
-// into one K-contiguous row. K is ordered (kh, kw, ic) so that a tap's channels are one
-// contiguous copy; weights are packed in the same order.
+// What every fast conv path shares: the problem description (ConvProblem), the weight
+// cache, and the lowering of a convolution to a GEMM. For the GEMM, activations are staged
+// once per image as padded NHWC in the GEMM's element type, then each output position's
+// receptive field is gathered into one K-contiguous row. K is ordered (kh, kw, ic) so that
+// a tap's channels are one contiguous copy; weights are packed in the same order.
 #pragma once
 
 #include <cstdint>

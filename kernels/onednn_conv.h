@@ -18,8 +18,8 @@ bool onednn_available();
 // acc = bias + sum (x - x_zp)(w - w_zp[oc]) through oneDNN when the operands span at most
 // 8 bits each (activations as u8 or s8, weights as s8, shifted by an offset if needed) and
 // the implementation oneDNN picks is exact for this K; otherwise returns false and leaves
-// `out` untouched. Primitives and reordered weights are cached by shape (weights are
-// compared in full, so a changed tensor is never served stale). Thread-safe.
+// `out` untouched. Primitives are cached by shape, reordered weights in p.weights (the
+// content-checked weight cache). Thread-safe.
 bool onednn_conv(const ConvProblem& p, AccTensor& out);
 
 // Name of the oneDNN implementation that would run p (empty when onednn_conv would refuse):
