@@ -12,7 +12,7 @@ class Tracer {
  public:
   Tracer() = default;  // off
   // Off when `path` is empty; otherwise creates the VCD file at `path` (".vcd" is added
-  // unless present) with a 1 ps time unit. InputError when the file cannot be created.
+  // unless present). InputError when the file cannot be created.
   explicit Tracer(const std::string& path);
   ~Tracer();  // closes (and so completes) the file
   Tracer(const Tracer&) = delete;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <functional>
@@ -25,6 +26,8 @@ inline std::vector<uint64_t> run_in_child(const std::function<std::vector<uint64
                                           int timeout_s = 120) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  // Unflushed output would otherwise be written twice, once by each process.
+  std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
