@@ -4,7 +4,9 @@
 #   (a) conv_bench: GMAC/s of the int8 path (oneDNN where provably exact), the binary
 #       XNOR/popcount path and the generic GEMM on every ResNet-18 (224x224) conv shape;
 #   (b) conv_bench --peer and scripts/bench_conv_peer.py: the same shapes through PyTorch's
-#       quantized CPU engines and fp32, merged into one table with the ratios.
+#       quantized CPU engines and fp32, merged into one table with the ratios;
+#   (c) conv_bench again with oneDNN capped below AMX (ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI),
+#       i.e. what a VNNI-only CPU gets, where the binary path is the faster one.
 # Usage: scripts/bench_golden_kernels.sh [--threads N] [--build-dir DIR] [--seconds S]
 # Run it when the machine is otherwise idle (the load average is recorded in the report).
 set -euo pipefail
@@ -36,6 +38,9 @@ load_a=$(load)
 load_b=$(load)
 "$bench" --threads "$threads" --seconds "$seconds" --peer > "$work/ours_peer.md"
 /usr/bin/python3 "$peer" --threads "$threads" --seconds "$seconds" > "$work/peer.md"
+load_c=$(load)
+ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI "$bench" --threads "$threads" --seconds "$seconds" \
+  > "$work/vnni.md"
 
 # One table: our int8 path next to each PyTorch engine, with the ratio.
 /usr/bin/python3 - "$work/ours_peer.md" "$work/peer.md" > "$work/merged.md" <<'EOF'
@@ -79,7 +84,8 @@ mkdir -p results
   echo "- Machine: $model, $(nproc) CPUs; relevant flags: $flags"
   echo "- Software: $(g++ --version | head -1), oneDNN (libdnnl-dev) $dnnl_version," \
        "PyTorch $torch_version (Debian python3-torch), commit $(git rev-parse --short HEAD)"
-  echo "- Threads: $threads. Load average (1/5/15 min) before (a): $load_a; before (b): $load_b."
+  echo "- Threads: $threads. Load average (1/5/15 min) before (a): $load_a; (b): $load_b;" \
+       "(c): $load_c."
   echo "- 1 MAC = one multiply-accumulate; figures are medians over repeated calls, batch 1."
   echo
   echo "## (a) Per-layer throughput of the exact paths, ResNet-18 at 224x224"
@@ -113,6 +119,15 @@ mkdir -p results
   echo "Full peer table:"
   echo
   sed -n '3,$p' "$work/peer.md"
+  echo
+  echo "## (c) Without AMX: oneDNN capped at AVX-512 VNNI"
+  echo
+  echo "Command: \`ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI $bench --threads $threads --seconds $seconds\`"
+  echo
+  echo "What a CPU with VNNI but no AMX gets. The dispatcher sends +-1 data to oneDNN only"
+  echo "when oneDNN's kernel is AMX; otherwise to the binary path."
+  echo
+  sed -n '3,$p' "$work/vnni.md"
 } > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "wrote $out"

@@ -246,6 +246,31 @@ TEST(FastPaths, ExtremeValuesStayExact) {
   }
 }
 
+TEST(FastPaths, WideOperandsTakeTheInt64Path) {
+  // Power-of-two weights up to 2^30 and codebook values beyond 16 bits: int32 storage,
+  // int64 products.
+  Rng rng(17);
+  QuantParams pow2;
+  pow2.scheme = Scheme::PowerOfTwo;
+  pow2.bits = 6;
+  IntTensor w({6, 10, 3, 3});
+  for (auto& v : w.values()) {
+    const int64_t e = uniform_int(rng, -1, 30);
+    v = e < 0 ? 0 : (uniform_int(rng, 0, 1) ? 1 : -1) * (int32_t{1} << e);
+  }
+  QuantParams codebook;
+  codebook.scheme = Scheme::Codebook;
+  codebook.bits = 2;
+  codebook.codebook = {-100000, 3, 70000};
+  IntTensor x({2, 10, 7, 7});
+  for (auto& v : x.values()) v = codebook.codebook[static_cast<size_t>(uniform_int(rng, 0, 2))];
+  const ConvGeometry g = geometry(3, 2, 1);
+  EXPECT_EQ(conv2d_accumulate(x, codebook, w, pow2, {}, g),
+            reference::conv2d_accumulate(x, codebook, w, pow2, {}, g));
+  EXPECT_EQ(conv2d_accumulate(x, u8().params(), w, pow2, {5, 6, 7, 8, 9, 10}, g),
+            reference::conv2d_accumulate(x, u8().params(), w, pow2, {5, 6, 7, 8, 9, 10}, g));
+}
+
 TEST(FastPaths, BinaryDeclaredButNotPlusMinusOne) {
   // A 0 in a binary tensor is outside the scheme; the dispatcher still must be exact.
   const ConvGeometry g = geometry(3, 1, 1);
