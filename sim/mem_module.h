@@ -30,8 +30,8 @@ struct MemRequest {
   uint64_t tag = 0;  // the requester's id, returned in the response
   MemOp op = MemOp::Read;
   uint64_t addr = 0;
-  uint64_t bytes = 0;         // bytes to read; a write writes data.size() bytes
-  std::vector<uint8_t> data;  // write data
+  uint64_t bytes = 0;           // bytes to read; a write writes data.size() bytes
+  std::vector<uint8_t> data{};  // write data
 };
 
 struct MemResponse {
@@ -39,7 +39,7 @@ struct MemResponse {
   MemOp op = MemOp::Read;
   uint64_t addr = 0;
   MemTiming timing;
-  std::vector<uint8_t> data;  // read data
+  std::vector<uint8_t> data{};  // read data
 };
 
 class MemoryModule : public sc_core::sc_module {
