@@ -139,9 +139,5 @@ int32_t requantize(RequantMode mode, const Multiplier& m, int64_t acc, int32_t z
   return lo;
 }
 
-float rounded(float v) {
-  volatile float stored = v;
-  return stored;
-}
 
 }  // namespace qasim::kernels::fixed_point

@@ -15,7 +15,7 @@ echo "== the model: a CIFAR-style ResNet-20 at 28x28x1, W4A8 (first and last lay
 $qasim info zoo:resnet20 --input-shape 1x28x28 --wbits 4 --abits 8
 echo
 echo "== golden integer inference on the Fashion-MNIST test set"
-$qasim infer --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --images 2000 \
+$qasim infer --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist \
   --json "$out/infer.json"
 echo
 echo "== one image through every layer, dumped as .npy"
