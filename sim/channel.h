@@ -16,8 +16,8 @@
 #include <deque>
 #include <stdexcept>
 #include <string>
+#include <systemc>
 #include <utility>
-#include "sim/systemc.h"
 
 #include "sim/stats.h"
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
-#include "sim/systemc.h"
+#include <systemc>
 
 #include "workloads/errors.h"
 

@@ -60,7 +60,7 @@ struct DmaTransfer {
 
 struct DmaStats : StatGroup {
   using StatGroup::StatGroup;
-  Counter transfers{*this, "transfers", "transfers", "transfers completed or started"};
+  Counter transfers{*this, "transfers", "transfers", "transfers started"};
   Counter bytes{*this, "bytes", "bytes", "bytes moved"};
   Counter chunks{*this, "chunks", "requests", "read/write request pairs issued"};
   Counter busy_cycles{*this, "busy_cycles", "cycles", "sum over transfers of done - start"};

@@ -9,8 +9,9 @@ DmaModule::DmaModule(sc_core::sc_module_name name, DmaEngine& engine, size_t dep
     : sc_core::sc_module(name),
       clk("clk"),
       m_engine(engine),
-      m_commands("cmd", depth, stats_parent),
-      m_completions("done", depth, stats_parent) {
+      m_stats(basename(), stats_parent),
+      m_commands("cmd", depth, &m_stats),
+      m_completions("done", depth, &m_stats) {
   SC_HAS_PROCESS(DmaModule);
   SC_METHOD(on_edge);
   sensitive << clk.pos();

@@ -15,7 +15,7 @@
 
 #include <cstdint>
 #include <deque>
-#include "sim/systemc.h"
+#include <systemc>
 
 #include "sim/channel.h"
 #include "sim/dma.h"
@@ -32,14 +32,15 @@ class DmaModule : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk;
 
-  // `engine` outlives the module. The channels' stats join `stats_parent` (when given) as
-  // groups named cmd and done.
+  // `engine` outlives the module. The channels' stats are groups cmd and done of a group
+  // named after the module, which joins `stats_parent`.
   DmaModule(sc_core::sc_module_name name, DmaEngine& engine, size_t depth = 2,
             StatGroup* stats_parent = nullptr);
 
   Channel<DmaTransfer>& commands() { return m_commands; }
   Channel<DmaCompletion>& completions() { return m_completions; }
   uint64_t cycle() const { return m_cycle; }
+  const StatGroup& stats() const { return m_stats; }
   // Adds the edge count, a busy flag and both channels to a VCD file.
   void trace(sc_core::sc_trace_file* file) const;
 
@@ -47,6 +48,7 @@ class DmaModule : public sc_core::sc_module {
   void on_edge();
 
   DmaEngine& m_engine;
+  StatGroup m_stats;
   Channel<DmaTransfer> m_commands;
   Channel<DmaCompletion> m_completions;
   std::deque<DmaCompletion> m_outbox;  // completions waiting for their edge

@@ -7,13 +7,12 @@ namespace qasim::sim {
 
 MemoryModule::MemoryModule(sc_core::sc_module_name name, Memory& core, size_t ports, size_t depth,
                            StatGroup* stats_parent)
-    : sc_core::sc_module(name), clk("clk"), m_core(core) {
+    : sc_core::sc_module(name), clk("clk"), m_core(core), m_stats(basename(), stats_parent) {
   if (ports == 0) throw std::invalid_argument(std::string(basename()) + ": needs a port");
   for (size_t p = 0; p < ports; ++p) {
     const std::string req = "req" + std::to_string(p), resp = "resp" + std::to_string(p);
-    m_requests.push_back(std::make_unique<Channel<MemRequest>>(req.c_str(), depth, stats_parent));
-    m_responses.push_back(
-        std::make_unique<Channel<MemResponse>>(resp.c_str(), depth, stats_parent));
+    m_requests.push_back(std::make_unique<Channel<MemRequest>>(req.c_str(), depth, &m_stats));
+    m_responses.push_back(std::make_unique<Channel<MemResponse>>(resp.c_str(), depth, &m_stats));
   }
   SC_HAS_PROCESS(MemoryModule);
   SC_METHOD(on_edge);

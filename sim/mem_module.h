@@ -16,9 +16,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <systemc>
 #include <utility>
 #include <vector>
-#include "sim/systemc.h"
 
 #include "sim/channel.h"
 #include "sim/mem_types.h"
@@ -46,14 +46,15 @@ class MemoryModule : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk;
 
-  // `core` outlives the module. Port channels hold `depth` entries; their stats join
-  // `stats_parent` (when given) as groups named req<p> and resp<p>.
+  // `core` outlives the module. Port channels hold `depth` entries; their stats are groups
+  // req<p> and resp<p> of a group named after the module, which joins `stats_parent`.
   MemoryModule(sc_core::sc_module_name name, Memory& core, size_t ports, size_t depth = 2,
                StatGroup* stats_parent = nullptr);
 
   Channel<MemRequest>& request(size_t port) { return *m_requests.at(port); }
   Channel<MemResponse>& response(size_t port) { return *m_responses.at(port); }
   size_t ports() const { return m_requests.size(); }
+  const StatGroup& stats() const { return m_stats; }
   // Edges seen so far.
   uint64_t cycle() const { return m_cycle; }
   // Adds the edge count, responses waiting and the port channels to a VCD file.
@@ -63,6 +64,7 @@ class MemoryModule : public sc_core::sc_module {
   void on_edge();
 
   Memory& m_core;
+  StatGroup m_stats;
   std::vector<std::unique_ptr<Channel<MemRequest>>> m_requests;
   std::vector<std::unique_ptr<Channel<MemResponse>>> m_responses;
   // Responses waiting for their delivery edge, by (edge, arrival order) so that delivery

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <string>
-#include "sim/systemc.h"
+#include <systemc>
 
 namespace qasim::sim {
 

@@ -6,12 +6,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include <systemc>
 #include "sc_child.h"
 #include "sim/dma_module.h"
 #include "sim/dram.h"
 #include "sim/mem_module.h"
 #include "sim/sram.h"
-#include "sim/systemc.h"
 
 namespace qasim::sim {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <functional>
 
+#include <systemc>
 #include "sc_child.h"
-#include "sim/systemc.h"
 
 namespace qasim::sim {
 namespace {

@@ -4,12 +4,12 @@
 
 #include <random>
 
+#include <systemc>
 #include "mem_harness.h"
 #include "sc_child.h"
 #include "sim/dma_module.h"
 #include "sim/dram.h"
 #include "sim/sram.h"
-#include "sim/systemc.h"
 
 namespace qasim::sim {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <numeric>
 
+#include <systemc>
 #include "mem_harness.h"
 #include "sc_child.h"
 #include "sim/mem_module.h"
-#include "sim/systemc.h"
 #include "workloads/errors.h"
 
 namespace qasim::sim {

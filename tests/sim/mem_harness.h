@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <systemc>
 #include <vector>
-#include "sim/systemc.h"
 
 #include "sim/mem_module.h"
 #include "sim/stats.h"

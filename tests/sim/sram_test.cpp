@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
-#include "sim/systemc.h"
+#include <systemc>
 
 #include "mem_harness.h"
 #include "sc_child.h"
