@@ -5,6 +5,7 @@
 #include <functional>
 
 #include <systemc>
+#include "endpoint.h"
 #include "sc_child.h"
 
 namespace qasim::sim {
@@ -12,23 +13,7 @@ namespace {
 
 using Edges = std::vector<uint64_t>;
 
-// A clocked process running `fn(edge)` at every rising edge, edge 0 first.
-class Endpoint : public sc_core::sc_module {
- public:
-  sc_core::sc_in<bool> clk;
-  Endpoint(sc_core::sc_module_name name, std::function<void(uint64_t)> fn)
-      : sc_core::sc_module(name), clk("clk"), m_fn(std::move(fn)) {
-    SC_HAS_PROCESS(Endpoint);
-    SC_METHOD(on_edge);
-    sensitive << clk.pos();
-    dont_initialize();
-  }
-
- private:
-  void on_edge() { m_fn(m_cycle++); }
-  std::function<void(uint64_t)> m_fn;
-  uint64_t m_cycle = 0;
-};
+using testing::Endpoint;
 
 // One producer/consumer pair on a channel: the producer offers items 0, 1, ... at the edges
 // `produce(edge)` allows (at most `max_per_edge` per edge, `items` in all); the consumer

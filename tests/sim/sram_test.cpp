@@ -5,6 +5,7 @@
 #include <numeric>
 #include <systemc>
 
+#include "endpoint.h"
 #include "mem_harness.h"
 #include "sc_child.h"
 #include "sim/mem_module.h"
@@ -196,6 +197,39 @@ TEST(Sram, ClockedModuleAgreesWithTimingModel) {
             std::vector<uint64_t>(expected.begin() + 2 * stream.size(), expected.end()))
       << "stats, contents and response stalls";
   EXPECT_GT(ref.stats().bank_conflicts.value(), 0u) << "the stream should exercise conflicts";
+}
+
+// Response back-pressure, derived from the module and channel rules. One port, read
+// latency 1, request and response channels of depth 1; reads pushed at edges 0, 2, 4 are
+// accepted at 1, 3, 5 and done at 2, 4, 6, so the module offers their responses at 1, 3, 5.
+// The consumer takes one response per edge from edge 10 on:
+// - first: pushed at 1, popped at 10 (its slot frees at 11);
+// - second: offered from 3, pushed at 11, popped at 12;
+// - third: offered from 5, finds the slot taken at 11 and 12, pushed at 13, popped at 14.
+// The response channel stalls at every edge from 3 to 12: 10 cycles.
+TEST(Sram, ResponseBackPressureDelaysDelivery) {
+  const std::vector<uint64_t> got = testing::run_in_child([] {
+    sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
+    Sram core("sram", small(1, 1, 1));
+    MemoryModule mem("mem", core, 1, 1);
+    std::vector<uint64_t> seen;
+    testing::Endpoint producer("producer", [&](uint64_t c) {
+      if (c <= 4 && c % 2 == 0) mem.request(0).push({.tag = c / 2, .addr = 4 * c, .bytes = 4});
+    });
+    testing::Endpoint consumer("consumer", [&](uint64_t c) {
+      if (c >= 10 && mem.response(0).valid()) {
+        seen.push_back(mem.response(0).pop().tag);
+        seen.push_back(c);
+      }
+    });
+    mem.clk(clk);
+    producer.clk(clk);
+    consumer.clk(clk);
+    sc_core::sc_start(20, sc_core::SC_NS);
+    seen.push_back(mem.response(0).stats().stall_cycles.value());
+    return seen;
+  });
+  EXPECT_EQ(got, (std::vector<uint64_t>{0, 10, 1, 12, 2, 14, 10}));
 }
 
 }  // namespace
