@@ -178,8 +178,9 @@ class Formula final : public Stat {
  public:
   // What a formula may read: counters and scalars (not distributions or other formulas).
   struct Input {
-    Input(const Counter& c) : stat(&c) {}  // NOLINT: implicit so `{busy, cycles}` reads well
-    Input(const Scalar& s) : stat(&s) {}   // NOLINT
+    // Implicit, so that a formula lists its inputs as `{busy, cycles}`.
+    Input(const Counter& c) : stat(&c) {}
+    Input(const Scalar& s) : stat(&s) {}
     const Stat* stat;
   };
   using Fn = std::function<double(const std::vector<double>& inputs)>;
