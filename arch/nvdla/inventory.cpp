@@ -1,0 +1,21 @@
+#include "arch/nvdla/inventory.h"
+
+namespace qasim::arch::nvdla {
+
+std::vector<InventoryItem> inventory(const NvdlaParams& p) {
+  const int dp = p.datapath_bits();
+  return {
+      {"cmac", "mac", p.macs(), 1, "MAC", dp},
+      {"cacc", "adder", p.atomic_k, 1, "accumulator", p.accumulator_bits},
+      // One accumulator entry per output of a stripe is held in CACC; its depth is a
+      // design choice the model does not constrain, so only the width is listed.
+      {"cbuf", "sram", p.cbuf_banks, int64_t{p.cbuf_bank_bytes} * p.cbuf_entries, "bytes",
+       p.cbuf_bank_bytes * 8},
+      {"sdp", "multiplier", p.sdp_throughput, 1, "requant lane", p.mulshift_bits},
+      {"pdp", "adder", p.pdp_throughput, 1, "pooling lane", p.accumulator_bits},
+      {"dram", "interface", p.dram.channels, p.dram.burst_bytes, "bytes per burst",
+       p.dram.burst_bytes * 8},
+  };
+}
+
+}  // namespace qasim::arch::nvdla

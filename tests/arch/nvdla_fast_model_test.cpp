@@ -1,0 +1,136 @@
+// NVDLA fast model: cycles and counts derived by hand from the params for small layers
+// (8 B/cycle DRAM with 10 cycles of latency, 8x8 MAC array, 8 SDP/PDP lanes).
+#include <gtest/gtest.h>
+
+#include "arch/nvdla/fast_model.h"
+#include "arch/nvdla/inventory.h"
+#include "nvdla_support.h"
+#include "workloads/zoo/zoo.h"
+
+namespace qasim::arch::nvdla {
+namespace {
+
+using testing::preset;
+using testing::single_conv;
+
+NvdlaParams hand_params() {
+  NvdlaParams p = preset("nvdla_small");  // 8 GB/s at 1 GHz = 8 B/cycle, 8-byte bursts
+  p.dram.latency_cycles = 10;
+  return p;
+}
+
+kernels::ConvGeometry conv(int k, int pad) {
+  kernels::ConvGeometry g;
+  g.kernel_h = g.kernel_w = k;
+  g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = pad;
+  return g;
+}
+
+uint64_t count(const FastModel& m, const std::string& path) {
+  return m.recorder().total_count(path);
+}
+
+TEST(NvdlaFastModel, OneTileConvByHand) {
+  // 16x8x8 input, 16 kernels 3x3 pad 1: one tile. DRAM: input at 0, output at 4096, weights
+  // at 8192 (2304 B). Weights: 10 + 2304/8 = 298; input (1024 B) queues behind: 298 + 128
+  // = 426. MAC: ceil(16/8) * ceil(16/8) * 64 outputs * 9 = 2304 -> 2730. SDP: 1024 outputs
+  // / 8 = 128 -> 2858. Write 1024 B: 2858 + 10 + 128 = 2996.
+  FastModel m(single_conv(16, 8, 8, 16, conv(3, 1), 8, 1), hand_params());
+  const FastResult r = m.run();
+  ASSERT_EQ(r.layers.size(), 2u);
+  EXPECT_EQ(r.layers[1].cycles, 2996u);
+  EXPECT_EQ(r.layers[1].mac_cycles, 2304u);
+  EXPECT_EQ(r.layers[1].macs, 16 * 64 * 16 * 9);
+  EXPECT_DOUBLE_EQ(r.layers[1].mac_utilization, 16.0 * 64 * 16 * 9 / (2996.0 * 64));
+  EXPECT_EQ(r.cycles, 2996u);
+  EXPECT_EQ(count(m, "nvdla.cmac.mac[w8a8]"), 16u * 64 * 16 * 9);
+  EXPECT_EQ(count(m, "nvdla.cmac.busy_cycles"), 2304u);
+  EXPECT_EQ(count(m, "nvdla.cmac.idle_cycles"), 2996u - 2304u);
+  EXPECT_EQ(count(m, "nvdla.cbuf.write_bytes"), 2304u + 1024u);
+  EXPECT_EQ(count(m, "nvdla.cbuf.read_bytes"), 2304u * 8 + 2304u);
+  EXPECT_EQ(count(m, "nvdla.dram.read_bytes"), 2304u + 1024u);
+  EXPECT_EQ(count(m, "nvdla.dram.write_bytes"), 1024u);
+  EXPECT_EQ(count(m, "nvdla.sdp.ops"), 1024u);
+}
+
+// 8x16x16 input, 16 1x1 kernels, CBUF of 4 KB (1 KB per half): two stripes of 8 rows.
+// Tile 0: weights (128 B) 10 + 16 = 26; eight 128-byte row runs queue behind: 26 + 8*16 =
+// 154. MAC 1 * 2 * 128 = 256 -> 410; SDP 2048 / 8 = 256 -> 666, writes due at 666.
+workloads::Graph two_stripes() {
+  return single_conv(8, 16, 16, 16, conv(1, 0), 8, 2);
+}
+
+TEST(NvdlaFastModel, DoubleBufferingOverlapsTheNextLoadByHand) {
+  NvdlaParams p = hand_params();
+  p.cbuf_entries = 16;
+  // Tile 1 loads at 154 (its half is free): 164 + 128 = 292; MAC max(292, 410) + 256 = 666;
+  // SDP 922. Tile 0's 16 row writes: 676 + 256 = 932; tile 1's at 922 queue: 932 + 256.
+  FastModel m(two_stripes(), p);
+  const FastResult r = m.run();
+  EXPECT_EQ(m.program().layers[1].tiles.size(), 2u);
+  EXPECT_EQ(r.layers[1].cycles, 1188u);
+  EXPECT_EQ(r.layers[1].mac_cycles, 512u);
+}
+
+TEST(NvdlaFastModel, SingleBufferWaitsForTheComputeByHand) {
+  NvdlaParams p = hand_params();
+  p.cbuf_entries = 16;
+  p.cbuf_weight_banks = 24;  // 8 data banks x 8 B x 16: the same 1 KB per tile, no halves
+  p.double_buffer = false;
+  // Tile 1 loads when tile 0's compute is done (410): 420 + 128 = 548; MAC 804; SDP 1060.
+  // Tile 0's writes 676 + 256 = 932; tile 1's 1070 + 256 = 1326.
+  FastModel m(two_stripes(), p);
+  const FastResult r = m.run();
+  EXPECT_EQ(m.program().layers[1].tiles.size(), 2u);
+  EXPECT_EQ(r.layers[1].cycles, 1326u);
+}
+
+TEST(NvdlaFastModel, MaxPoolOnPdpByHand) {
+  workloads::Graph g = single_conv(8, 8, 8, 8, conv(1, 0), 8, 3);
+  workloads::Layer pool;
+  pool.name = "pool";
+  pool.kind = workloads::OpKind::MaxPool;
+  pool.inputs = {1};
+  pool.geometry.kernel_h = pool.geometry.kernel_w = 2;
+  pool.geometry.stride_h = pool.geometry.stride_w = 2;
+  pool.output_q = g.layers[1].output_q;
+  g.layers.push_back(pool);
+  // Read 512 B: 10 + 64 = 74; 128 outputs x 4 taps / 8 = 64 -> 138; write 128 B: +10 +16.
+  FastModel m(g, hand_params());
+  const FastResult r = m.run();
+  EXPECT_EQ(r.layers[2].unit, Unit::Pdp);
+  EXPECT_EQ(r.layers[2].cycles, 164u);
+  EXPECT_EQ(r.cycles, r.layers[1].cycles + 164u);
+  EXPECT_EQ(m.recorder().layers()[2].values[m.recorder().index("nvdla.pdp.ops")].count, 512u);
+}
+
+TEST(NvdlaFastModel, ZooRunsAndCountsEveryMac) {
+  workloads::ZooOptions o;
+  o.input_height = o.input_width = 32;
+  const workloads::Graph g = workloads::make_zoo_model("resnet20", o, false);
+  for (const char* arch : {"nvdla_small", "nvdla_large"}) {
+    FastModel m(g, preset(arch));
+    const FastResult r = m.run();
+    int64_t macs = 0;
+    for (size_t i = 0; i < g.layers.size(); ++i)
+      if (g.layers[i].has_weights()) macs += g.layer_macs(i);
+    EXPECT_EQ(count(m, "nvdla.cmac.macs"), static_cast<uint64_t>(macs)) << arch;
+    EXPECT_GT(r.cycles, static_cast<uint64_t>(macs) / preset(arch).macs()) << arch;
+    EXPECT_GT(r.mac_utilization, 0.0);
+    EXPECT_LE(r.mac_utilization, 1.0);
+  }
+}
+
+TEST(NvdlaFastModel, InventoryFollowsTheParams) {
+  const NvdlaParams p = preset("nvdla_large");
+  int64_t cbuf = 0, macs = 0;
+  for (const InventoryItem& item : inventory(p)) {
+    if (item.component == "cbuf") cbuf = item.count * item.size;
+    if (item.component == "cmac") macs = item.count;
+  }
+  EXPECT_EQ(cbuf, 512 * 1024);
+  EXPECT_EQ(macs, 2048);
+}
+
+}  // namespace
+}  // namespace qasim::arch::nvdla
