@@ -2,6 +2,8 @@
 // (8 B/cycle DRAM with 10 cycles of latency, 8x8 MAC array, 8 SDP/PDP lanes).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "arch/nvdla/fast_model.h"
 #include "arch/nvdla/inventory.h"
 #include "nvdla_support.h"
@@ -130,6 +132,30 @@ TEST(NvdlaFastModel, InventoryFollowsTheParams) {
   }
   EXPECT_EQ(cbuf, 512 * 1024);
   EXPECT_EQ(macs, 2048);
+}
+
+// Not a check: prints the ResNet-50 estimate to set beside the primer's 269 frames/s
+// (2048 MACs, 512 KB CBUF, 20 GB/s, 1 GHz). Run with --gtest_also_run_disabled_tests.
+TEST(NvdlaFastModel, DISABLED_Resnet50OnLarge) {
+  const workloads::Graph g = workloads::make_zoo_model("resnet50", {}, false);
+  FastModel m(g, preset("nvdla_large"));
+  const FastResult r = m.run();
+  std::printf(
+      "resnet50 on nvdla_large: %llu cycles, %.1f frames/s, MAC utilization %.3f, "
+      "DRAM read %llu B, write %llu B\n",
+      static_cast<unsigned long long>(r.cycles), r.frames_per_second, r.mac_utilization,
+      static_cast<unsigned long long>(count(m, "nvdla.dram.read_bytes")),
+      static_cast<unsigned long long>(count(m, "nvdla.dram.write_bytes")));
+  uint64_t by_unit[4] = {}, mac_cycles = 0;
+  for (const LayerTiming& l : r.layers) {
+    by_unit[static_cast<int>(l.unit)] += l.cycles;
+    mac_cycles += l.mac_cycles;
+  }
+  std::printf(
+      "cycles: conv %llu (MAC busy %llu), sdp layers %llu, pdp layers %llu; conv1 %llu\n",
+      static_cast<unsigned long long>(by_unit[1]), static_cast<unsigned long long>(mac_cycles),
+      static_cast<unsigned long long>(by_unit[2]), static_cast<unsigned long long>(by_unit[3]),
+      static_cast<unsigned long long>(r.layers[1].cycles));
 }
 
 }  // namespace
