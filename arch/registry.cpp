@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "arch/nvdla/register.h"
+
 namespace qasim::arch {
 
 void Registry::add(ArchInfo info) {
@@ -15,8 +17,9 @@ const ArchInfo* Registry::find(const std::string& name) const {
   return nullptr;
 }
 
-void register_all(Registry& /*registry*/) {
+void register_all(Registry& registry) {
   // The accelerator models (NVDLA-, UNPU-, EIE-style) register here as they land.
+  nvdla::register_archs(registry);
 }
 
 }  // namespace qasim::arch

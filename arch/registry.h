@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@ namespace qasim::arch {
 struct ArchInfo {
   std::string name;
   std::string description;
+  // Prints the params (name, default, unit, description) and presets; may be empty.
+  std::function<void(std::ostream&)> print_params;
 };
 
 class Registry {

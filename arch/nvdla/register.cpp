@@ -1,0 +1,19 @@
+#include "arch/nvdla/register.h"
+
+#include "arch/nvdla/params.h"
+
+namespace qasim::arch::nvdla {
+
+void register_archs(Registry& registry) {
+  const auto print = [](std::ostream& out) { NvdlaParams::schema().print(out); };
+  registry.add({"nvdla_small",
+                "NVDLA nv_small-style: 8x8 INT8 MACs, 128 KB CBUF, 8 B/cycle DRAM (fast timing "
+                "model, bit-exact; no cycle mode yet)",
+                print});
+  registry.add({"nvdla_large",
+                "NVDLA nv_large-style: 64x32 INT8 MACs, 512 KB CBUF, 20 GB/s DRAM (fast timing "
+                "model, bit-exact; no cycle mode yet)",
+                print});
+}
+
+}  // namespace qasim::arch::nvdla
