@@ -2,6 +2,8 @@
 // single layers equals the golden reference run with the accelerator's numerics.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "nvdla_support.h"
 #include "workloads/zoo/zoo.h"
 
@@ -91,6 +93,36 @@ TEST(NvdlaSingleLayerExact, Int16DatapathRunsTwelveBitWeights) {
   NvdlaParams p = preset("nvdla_small");
   p.datapath = Datapath::Int16;
   expect_bit_exact(single_conv(9, 8, 8, 10, geometry(3, 3, 1, 1, 1, 1, 1), 12, 3), p, 1, 3);
+}
+
+// Random shapes on a tiny CBUF, so that channel chunks, row stripes and kernel groups all
+// occur together, with dilation, odd strides and uneven padding.
+TEST(NvdlaSingleLayerExact, RandomShapesOnATinyCbuf) {
+  std::mt19937 rng(2024);
+  const auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+  NvdlaParams p = preset("nvdla_small");
+  p.cbuf_entries = 64;  // 4 KB of data and 4 KB of weights, 2 KB per half
+  for (int iter = 0; iter < 40; ++iter) {
+    kernels::ConvGeometry g;
+    g.kernel_h = pick(1, 5);
+    g.kernel_w = pick(1, 5);
+    g.stride_h = pick(1, 3);
+    g.stride_w = pick(1, 3);
+    g.dilation_h = pick(1, 2);
+    g.dilation_w = pick(1, 2);
+    g.pad_top = pick(0, 2);
+    g.pad_bottom = pick(0, 2);
+    g.pad_left = pick(0, 2);
+    g.pad_right = pick(0, 2);
+    const int groups = pick(0, 3) == 0 ? pick(2, 3) : 1;
+    g.groups = groups;
+    const int c = groups * pick(1, 40), k = groups * pick(1, 30);
+    const int h = pick(g.dilation_h * (g.kernel_h - 1) + 1, 14);
+    const int w = pick(g.dilation_w * (g.kernel_w - 1) + 1, 14);
+    SCOPED_TRACE(::testing::Message() << "iteration " << iter << ": c " << c << " k " << k << " "
+                                      << h << "x" << w << " groups " << groups);
+    expect_bit_exact(single_conv(c, h, w, k, g, pick(2, 8), 500 + iter), p, 1, 900 + iter);
+  }
 }
 
 }  // namespace
