@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "arch/nvdla/pipeline.h"
+
 namespace qasim::arch::nvdla {
 
 using workloads::Layer;
@@ -105,17 +107,22 @@ LayerTiming FastModel::run_conv(const LayerCommand& cmd, uint64_t start) {
   const uint64_t w_addr = m_weight_addr[cmd.layer];
 
   LayerTiming lt;
+  // The units see the command one hop after the controller sent it (pipeline.h).
+  const uint64_t seen = start + kHop;
   std::vector<uint64_t> compute_done;
-  uint64_t loads_done = start, compute_prev = start, sdp_prev = start;
+  uint64_t loaded = seen, compute_prev = seen, sdp_prev = seen;
   for (const ConvTile& t : cmd.tiles) {
     const size_t n = compute_done.size();
     const size_t lag = m_params.double_buffer ? 2 : 1;  // tile whose compute frees the half
-    const uint64_t issue = std::max(loads_done, n >= lag ? compute_done[n - lag] : start);
-    uint64_t done = issue;
+    const uint64_t push = std::max(loaded, n >= lag ? compute_done[n - lag] + kHop : seen);
+    const uint64_t issue = push + kHop;  // the DRAM port sees CDMA's requests one hop later
+    uint64_t done = 0;
+    bool requested = false;
     const uint64_t k_first = static_cast<uint64_t>(t.group) * kg + t.k0;
     const uint64_t c_first = static_cast<uint64_t>(t.group) * cg + t.c0;
     const uint64_t c_count = static_cast<uint64_t>(t.c1 - t.c0);
     if (t.load_weights) {
+      requested = true;
       if (c_count == cg) {  // whole kernels: one contiguous run
         done = std::max(done, read(issue, w_addr + k_first * cg * taps * bpe,
                                    static_cast<uint64_t>(t.weight_bytes)));
@@ -128,6 +135,7 @@ LayerTiming FastModel::run_conv(const LayerCommand& cmd, uint64_t start) {
       m_stats.cbuf.write_bytes += static_cast<uint64_t>(t.weight_bytes);
     }
     if (t.data_bytes > 0) {
+      requested = true;
       const uint64_t rows = static_cast<uint64_t>(t.iy1 - t.iy0) * s.in_w * bpe;
       if (t.iy0 == 0 && t.iy1 == s.in_h) {  // whole planes: one contiguous run
         done = std::max(done, read(issue, in_addr + c_first * in_plane * bpe,
@@ -139,12 +147,13 @@ LayerTiming FastModel::run_conv(const LayerCommand& cmd, uint64_t start) {
       }
       m_stats.cbuf.write_bytes += static_cast<uint64_t>(t.data_bytes);
     }
-    loads_done = done;
+    // CDMA sees the last response one hop after it is done and tells CONV at that edge.
+    loaded = requested ? done + kHop : push;
 
     const uint64_t outputs = static_cast<uint64_t>(t.oy1 - t.oy0) * s.out_w;
     const uint64_t mac_cycles = ceil_div(c_count, m_params.atomic_c) *
                                 ceil_div(t.k1 - t.k0, m_params.atomic_k) * outputs * taps;
-    compute_prev = std::max(done, compute_prev) + mac_cycles;
+    compute_prev = std::max(loaded + kHop, compute_prev) + mac_cycles;
     compute_done.push_back(compute_prev);
     lt.mac_cycles += mac_cycles;
     // CSC reads one atomic_c data entry per MAC cycle and each weight of the tile once
@@ -155,20 +164,24 @@ LayerTiming FastModel::run_conv(const LayerCommand& cmd, uint64_t start) {
     if (t.last_chunk) {
       const uint64_t count = outputs * (t.k1 - t.k0);
       const uint64_t sdp_cycles = ceil_div(count, m_params.sdp_throughput);
-      sdp_prev = std::max(compute_prev, sdp_prev) + sdp_cycles;
+      sdp_prev = std::max(compute_prev + kHop, sdp_prev) + sdp_cycles;
+      // WDMA sees the tile one hop after SDP finished; the DRAM port sees its writes one
+      // hop later.
+      const uint64_t write_at = sdp_prev + 2 * kHop;
       m_stats.sdp.ops += count;
       m_stats.sdp.busy_cycles += sdp_cycles;
       if (t.oy0 == 0 && t.oy1 == s.out_h) {
-        write_later(sdp_prev, out_addr + k_first * out_plane * bpe, count * bpe);
+        write_later(write_at, out_addr + k_first * out_plane * bpe, count * bpe);
       } else {
         for (int k = t.k0; k < t.k1; ++k)
-          write_later(sdp_prev,
+          write_later(write_at,
                       out_addr + ((k_first + k - t.k0) * out_plane + t.oy0 * s.out_w) * bpe,
                       outputs * bpe);
       }
     }
   }
-  const uint64_t end = std::max({compute_prev, sdp_prev, flush_writes(UINT64_MAX)});
+  // WDMA sees its last write done one hop later and tells the controller (one more hop).
+  const uint64_t end = flush_writes(UINT64_MAX) + 2 * kHop;
   lt.cycles = end - start;
   lt.tiles = cmd.tiles.size();
   lt.macs = int64_t{s.out_c} * s.out_h * s.out_w * s.group_in() * static_cast<int64_t>(taps);
@@ -182,10 +195,12 @@ LayerTiming FastModel::run_unit(const LayerCommand& cmd, uint64_t start) {
   const Layer& l = m_graph.layers[cmd.layer];
   LayerTiming lt;
   if (cmd.unit == Unit::None) return lt;
-  uint64_t done = start;
+  // Command seen at start + 1, reads at the DRAM port at start + 2, responses seen one hop
+  // after they are done; the write leaves when the unit finishes and is seen one hop later.
+  uint64_t done = 0;
   for (int in : l.inputs)
-    done =
-        std::max(done, read(start, m_act_addr[in], tensor_bytes(m_graph.layers[in].output_shape)));
+    done = std::max(done, read(start + 2 * kHop, m_act_addr[in],
+                               tensor_bytes(m_graph.layers[in].output_shape)));
   const uint64_t out_elems = static_cast<uint64_t>(l.output_shape.elements());
   uint64_t ops = out_elems;
   if (l.kind == OpKind::MaxPool || l.kind == OpKind::AvgPool)
@@ -198,8 +213,8 @@ LayerTiming FastModel::run_unit(const LayerCommand& cmd, uint64_t start) {
   const uint64_t busy = ceil_div(ops, rate);
   unit.ops += ops;
   unit.busy_cycles += busy;
-  write_later(done + busy, m_act_addr[cmd.layer], tensor_bytes(l.output_shape));
-  lt.cycles = flush_writes(UINT64_MAX) - start;
+  write_later(done + kHop + busy + kHop, m_act_addr[cmd.layer], tensor_bytes(l.output_shape));
+  lt.cycles = flush_writes(UINT64_MAX) + 2 * kHop - start;
   return lt;
 }
 

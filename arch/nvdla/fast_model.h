@@ -1,23 +1,25 @@
 // The NVDLA fast timing model: per-layer cycles from the modeled causes, without stepping
-// a clock. Layers run one after the other (a layer starts when the previous one's last
-// output write is done). Within a convolution, tiles are pipelined:
+// a clock. Layers run one after the other (the controller starts a layer when it sees the
+// previous one's last output write done). Every message between units, and every DRAM
+// request and response, costs one register hop (pipeline.h), as in the clocked model.
+// Within a convolution, tiles are pipelined:
 //
 // - CDMA: tile t's loads (its weights when not resident, then its input rows: one DRAM
 //   read per input-channel plane, or one for the whole chunk when the stripe covers the
-//   plane) issue at L_t = max(loads of t-1 done, CBUF half free). With double_buffer the
-//   half is free when tile t-2's compute is done (load t+1 overlaps compute t); without, when
-//   tile t-1's is. The sim DRAM timing model (bandwidth, latency, bursts, queueing) says
-//   when the loads are done.
-// - CSC/CMAC/CACC: compute_t starts at max(loads of t done, compute of t-1 done) and takes
-//   ceil(c/atomic_c) * ceil(k/atomic_k) * out_rows * out_w * R * S cycles (one atom pair
-//   per cycle; a grouped conv pays this per group, so a depthwise conv uses one lane).
+//   plane) leave when tile t-1's loads are seen done and its CBUF half is free. With
+//   double_buffer the half is free when tile t-2's compute is seen done (load t+1 overlaps
+//   compute t); without, when tile t-1's is. The sim DRAM timing model (bandwidth,
+//   latency, bursts, queueing) says when the loads are done.
+// - CSC/CMAC/CACC (one unit, CONV): compute t starts when its loads are seen and compute
+//   t-1 is done, and takes ceil(c/atomic_c) * ceil(k/atomic_k) * out_rows * out_w * R * S
+//   cycles (one atom pair per cycle; a grouped conv pays this per group, so a depthwise
+//   conv uses one lane).
 // - SDP: after a tile's last channel chunk, ceil(outputs / sdp_throughput) cycles, in
-//   order; then WDMA writes the tile's outputs (one DRAM write per output-channel plane
-//   row range). DRAM requests are presented in nondecreasing cycle; at equal cycles writes
-//   go first.
+//   order; then WDMA writes the tile's outputs (one DRAM write per output-channel plane,
+//   or one when the stripe covers the planes). The DRAM port takes writes before reads.
 // - PDP and standalone SDP layers (pool, add, concat, rescale) are not streamed: the
 //   inputs are read, then processed at pdp/sdp_throughput, then written.
-// No pipeline fill latencies between units are modeled (they would be per-tile constants).
+// No unit pipeline depths beyond the hops are modeled (they would be per-tile constants).
 // DRAM holds tensors in NCHW at element_bytes per value, weights [K, C/g, R, S].
 #pragma once
 

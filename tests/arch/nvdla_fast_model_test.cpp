@@ -34,20 +34,22 @@ uint64_t count(const FastModel& m, const std::string& path) {
 
 TEST(NvdlaFastModel, OneTileConvByHand) {
   // 16x8x8 input, 16 kernels 3x3 pad 1: one tile. DRAM: input at 0, output at 4096, weights
-  // at 8192 (2304 B). Weights: 10 + 2304/8 = 298; input (1024 B) queues behind: 298 + 128
-  // = 426. MAC: ceil(16/8) * ceil(16/8) * 64 outputs * 9 = 2304 -> 2730. SDP: 1024 outputs
-  // / 8 = 128 -> 2858. Write 1024 B: 2858 + 10 + 128 = 2996.
+  // at 8192 (2304 B). Command seen at 1, reads at the DRAM port at 2. Weights: 2 + 10 +
+  // 2304/8 = 300; input (1024 B) queues behind: 300 + 128 = 428, seen by CDMA at 429, by
+  // CONV at 430. MAC: ceil(16/8) * ceil(16/8) * 64 outputs * 9 = 2304 -> 2734. SDP from
+  // 2735: 1024 outputs / 8 = 128 -> 2863. WDMA sees it at 2864, the DRAM port at 2865:
+  // 1024 B done at 2865 + 10 + 128 = 3003, seen by WDMA at 3004, by the controller at 3005.
   FastModel m(single_conv(16, 8, 8, 16, conv(3, 1), 8, 1), hand_params());
   const FastResult r = m.run();
   ASSERT_EQ(r.layers.size(), 2u);
-  EXPECT_EQ(r.layers[1].cycles, 2996u);
+  EXPECT_EQ(r.layers[1].cycles, 3005u);
   EXPECT_EQ(r.layers[1].mac_cycles, 2304u);
   EXPECT_EQ(r.layers[1].macs, 16 * 64 * 16 * 9);
-  EXPECT_DOUBLE_EQ(r.layers[1].mac_utilization, 16.0 * 64 * 16 * 9 / (2996.0 * 64));
-  EXPECT_EQ(r.cycles, 2996u);
+  EXPECT_DOUBLE_EQ(r.layers[1].mac_utilization, 16.0 * 64 * 16 * 9 / (3005.0 * 64));
+  EXPECT_EQ(r.cycles, 3005u);
   EXPECT_EQ(count(m, "nvdla.cmac.mac[w8a8]"), 16u * 64 * 16 * 9);
   EXPECT_EQ(count(m, "nvdla.cmac.busy_cycles"), 2304u);
-  EXPECT_EQ(count(m, "nvdla.cmac.idle_cycles"), 2996u - 2304u);
+  EXPECT_EQ(count(m, "nvdla.cmac.idle_cycles"), 3005u - 2304u);
   EXPECT_EQ(count(m, "nvdla.cbuf.write_bytes"), 2304u + 1024u);
   EXPECT_EQ(count(m, "nvdla.cbuf.read_bytes"), 2304u * 8 + 2304u);
   EXPECT_EQ(count(m, "nvdla.dram.read_bytes"), 2304u + 1024u);
@@ -56,8 +58,9 @@ TEST(NvdlaFastModel, OneTileConvByHand) {
 }
 
 // 8x16x16 input, 16 1x1 kernels, CBUF of 4 KB (1 KB per half): two stripes of 8 rows.
-// Tile 0: weights (128 B) 10 + 16 = 26; eight 128-byte row runs queue behind: 26 + 8*16 =
-// 154. MAC 1 * 2 * 128 = 256 -> 410; SDP 2048 / 8 = 256 -> 666, writes due at 666.
+// Tile 0: reads at the port at 2: weights (128 B) 2 + 10 + 16 = 28; eight 128-byte row runs
+// queue behind: 28 + 8*16 = 156, seen at 157 (CDMA) and 158 (CONV). MAC 1 * 2 * 128 = 256
+// -> 414; SDP from 415: 2048 / 8 = 256 -> 671; its 16 row writes reach the port at 673.
 workloads::Graph two_stripes() {
   return single_conv(8, 16, 16, 16, conv(1, 0), 8, 2);
 }
@@ -65,12 +68,14 @@ workloads::Graph two_stripes() {
 TEST(NvdlaFastModel, DoubleBufferingOverlapsTheNextLoadByHand) {
   NvdlaParams p = hand_params();
   p.cbuf_entries = 16;
-  // Tile 1 loads at 154 (its half is free): 164 + 128 = 292; MAC max(292, 410) + 256 = 666;
-  // SDP 922. Tile 0's 16 row writes: 676 + 256 = 932; tile 1's at 922 queue: 932 + 256.
+  // Tile 1's loads leave at 157 (its half is free), port 158: 168 + 128 = 296, seen 297 and
+  // 298; MAC max(298, 414) + 256 = 670; SDP max(671, 671) + 256 = 927, writes at 929.
+  // Tile 0's writes: 673 + 10 = 683, + 256 = 939; tile 1's queue: 939 + 256 = 1195, seen
+  // 1196, controller 1197.
   FastModel m(two_stripes(), p);
   const FastResult r = m.run();
   EXPECT_EQ(m.program().layers[1].tiles.size(), 2u);
-  EXPECT_EQ(r.layers[1].cycles, 1188u);
+  EXPECT_EQ(r.layers[1].cycles, 1197u);
   EXPECT_EQ(r.layers[1].mac_cycles, 512u);
 }
 
@@ -79,12 +84,13 @@ TEST(NvdlaFastModel, SingleBufferWaitsForTheComputeByHand) {
   p.cbuf_entries = 16;
   p.cbuf_weight_banks = 24;  // 8 data banks x 8 B x 16: the same 1 KB per tile, no halves
   p.double_buffer = false;
-  // Tile 1 loads when tile 0's compute is done (410): 420 + 128 = 548; MAC 804; SDP 1060.
-  // Tile 0's writes 676 + 256 = 932; tile 1's 1070 + 256 = 1326.
+  // Tile 1's loads leave when CDMA sees tile 0's compute done (415), port 416: 426 + 128 =
+  // 554, seen 555 and 556; MAC 556 + 256 = 812; SDP 813 + 256 = 1069, writes at 1071.
+  // Tile 0's writes 683 + 256 = 939; tile 1's 1081 + 256 = 1337; controller 1339.
   FastModel m(two_stripes(), p);
   const FastResult r = m.run();
   EXPECT_EQ(m.program().layers[1].tiles.size(), 2u);
-  EXPECT_EQ(r.layers[1].cycles, 1326u);
+  EXPECT_EQ(r.layers[1].cycles, 1339u);
 }
 
 TEST(NvdlaFastModel, MaxPoolOnPdpByHand) {
@@ -97,12 +103,14 @@ TEST(NvdlaFastModel, MaxPoolOnPdpByHand) {
   pool.geometry.stride_h = pool.geometry.stride_w = 2;
   pool.output_q = g.layers[1].output_q;
   g.layers.push_back(pool);
-  // Read 512 B: 10 + 64 = 74; 128 outputs x 4 taps / 8 = 64 -> 138; write 128 B: +10 +16.
+  // Command seen at 1, read at the port at 2: 512 B done 2 + 10 + 64 = 76, seen 77; 128
+  // outputs x 4 taps / 8 = 64 -> 141; write at the port at 142: 128 B done 142 + 10 + 16 =
+  // 168, seen 169, controller 170.
   FastModel m(g, hand_params());
   const FastResult r = m.run();
   EXPECT_EQ(r.layers[2].unit, Unit::Pdp);
-  EXPECT_EQ(r.layers[2].cycles, 164u);
-  EXPECT_EQ(r.cycles, r.layers[1].cycles + 164u);
+  EXPECT_EQ(r.layers[2].cycles, 170u);
+  EXPECT_EQ(r.cycles, r.layers[1].cycles + 170u);
   EXPECT_EQ(m.recorder().layers()[2].values[m.recorder().index("nvdla.pdp.ops")].count, 512u);
 }
 
