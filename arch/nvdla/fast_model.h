@@ -31,6 +31,7 @@
 #include "arch/nvdla/compiler.h"
 #include "arch/nvdla/params.h"
 #include "arch/nvdla/stats.h"
+#include "arch/nvdla/work.h"
 #include "sim/clock.h"
 #include "sim/dram.h"
 #include "sim/stats_report.h"
@@ -81,7 +82,6 @@ class FastModel {
   uint64_t read(uint64_t cycle, uint64_t addr, uint64_t bytes);
   void write_later(uint64_t cycle, uint64_t addr, uint64_t bytes);
   uint64_t flush_writes(uint64_t up_to);  // latest done cycle of the writes issued
-  uint64_t tensor_bytes(const workloads::Shape3& s) const;
 
   workloads::Graph m_graph;  // shapes and quantization only (weights dropped)
   NvdlaParams m_params;
@@ -90,8 +90,7 @@ class FastModel {
   sim::ClockDomain m_clock;
   sim::Dram m_dram;
   std::vector<size_t> m_mac_label;      // per layer: index into cmac.mac
-  std::vector<uint64_t> m_act_addr;     // per layer: DRAM address of its output
-  std::vector<uint64_t> m_weight_addr;  // per layer: DRAM address of its weights
+  DramLayout m_layout;                  // where each tensor lives
   std::vector<PendingWrite> m_pending;  // in nondecreasing cycle
   uint64_t m_writes_done = 0;
   std::unique_ptr<sim::StatsRecorder> m_recorder;
