@@ -18,6 +18,7 @@ const std::vector<Command>& commands() {
       {"zoo", "list the model zoo (qasim zoo list)", cmd_zoo},
       {"infer", "golden integer inference on a dataset or on one .npy input", cmd_infer},
       {"export", "write a model as quantized ONNX (QDQ or QOperator)", cmd_export},
+      {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
   };
   return all;
 }
@@ -28,7 +29,7 @@ void print_usage() {
       "usage: qasim <command> [options]      (qasim <command> --help for its options)\n\n"
       "commands:\n",
       kVersion);
-  for (const Command& c : commands()) fmt::print("  {:<8} {}\n", c.name, c.summary);
+  for (const Command& c : commands()) fmt::print("  {:<11} {}\n", c.name, c.summary);
   fmt::print(
       "\nmodels: zoo:NAME (e.g. zoo:resnet20; see `qasim zoo list`) or a quantized .onnx file\n"
       "exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input\n");

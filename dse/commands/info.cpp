@@ -27,9 +27,10 @@ void print_build_info() {
   fmt::print("  CUDA            not used by this release (the CUDA trainer arrives later)\n");
   arch::Registry registry;
   arch::register_all(registry);
-  fmt::print("  accelerators    {}\n", registry.all().empty()
-                                           ? std::string("none in this release yet")
-                                           : std::to_string(registry.all().size()));
+  std::string names;
+  for (const arch::ArchInfo& a : registry.all()) names += (names.empty() ? "" : ", ") + a.name;
+  fmt::print("  accelerators    {}\n",
+             names.empty() ? std::string("none in this build") : names + " (qasim list-archs)");
   fmt::print("  model zoo       {} networks (qasim zoo list)\n", workloads::zoo_list().size());
   const bool fmnist = std::filesystem::exists(workloads::kFashionMnistDir);
   fmt::print("  Fashion-MNIST   {}\n",
