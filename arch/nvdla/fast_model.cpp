@@ -6,36 +6,14 @@
 
 namespace qasim::arch::nvdla {
 
-using workloads::Layer;
-
-namespace {
-
-// The graph without its weights: the timing needs shapes and quantization only.
-workloads::Graph shapes_only(const workloads::Graph& graph) {
-  workloads::Graph g = graph;
-  for (Layer& l : g.layers) l.weights = kernels::IntTensor();
-  g.infer_shapes();
-  return g;
-}
-
-}  // namespace
-
 FastModel::FastModel(const workloads::Graph& graph, const NvdlaParams& params)
-    : m_graph(shapes_only(graph)),
+    : m_graph(timing_graph(graph)),
       m_params(params),
       m_program(compile(m_graph, params)),
       m_clock("nvdla", params.clock_mhz),
       m_dram("dram", params.dram, m_clock, &m_stats),
       m_layout(plan_dram(m_graph, m_program, params)) {
-  m_mac_label.resize(m_graph.layers.size());
-  for (size_t i = 0; i < m_graph.layers.size(); ++i) {
-    if (!m_graph.layers[i].has_weights()) continue;
-    const std::string label = mac_label(m_graph, i);
-    const auto& labels = m_stats.cmac.mac.labels();
-    m_mac_label[i] = std::find(labels.begin(), labels.end(), label) != labels.end()
-                         ? m_stats.cmac.mac.index_of(label)
-                         : m_stats.cmac.mac.add_label(label);
-  }
+  m_mac_label = add_mac_labels(m_graph, m_stats.cmac);
   m_stats.cmac.array_size.set(params.macs());
   m_recorder = std::make_unique<sim::StatsRecorder>(m_stats);
 }

@@ -5,7 +5,8 @@
 
 namespace qasim::arch::nvdla {
 
-// Adds nvdla_small and nvdla_large (fast timing model and bit-exact functional model).
+// Adds nvdla_small and nvdla_large (bit-exact functional model, fast and cycle
+// timing models).
 void register_archs(Registry& registry);
 
 }  // namespace qasim::arch::nvdla

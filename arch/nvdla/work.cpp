@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "workloads/errors.h"
 
 namespace qasim::arch::nvdla {
@@ -133,6 +135,26 @@ int64_t conv_macs(const LayerCommand& cmd) {
 std::string mac_label(const workloads::Graph& graph, size_t layer) {
   const Layer& l = graph.layers[layer];
   return fmt::format("w{}a{}", l.weight_q.bits, graph.layers[l.inputs[0]].output_q.bits);
+}
+
+std::vector<size_t> add_mac_labels(const workloads::Graph& graph, CmacStats& cmac) {
+  std::vector<size_t> index(graph.layers.size());
+  for (size_t i = 0; i < graph.layers.size(); ++i) {
+    if (!graph.layers[i].has_weights()) continue;
+    const std::string label = mac_label(graph, i);
+    const auto& labels = cmac.mac.labels();
+    index[i] = std::find(labels.begin(), labels.end(), label) != labels.end()
+                   ? cmac.mac.index_of(label)
+                   : cmac.mac.add_label(label);
+  }
+  return index;
+}
+
+workloads::Graph timing_graph(const workloads::Graph& graph) {
+  workloads::Graph g = graph;
+  for (Layer& l : g.layers) l.weights = kernels::IntTensor();
+  g.infer_shapes();
+  return g;
 }
 
 UnitWork unit_work(const workloads::Graph& graph, const LayerCommand& cmd, const DramLayout& layout,

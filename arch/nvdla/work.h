@@ -10,6 +10,7 @@
 
 #include "arch/nvdla/compiler.h"
 #include "arch/nvdla/params.h"
+#include "arch/nvdla/stats.h"
 #include "workloads/graph.h"
 
 namespace qasim::arch::nvdla {
@@ -50,6 +51,10 @@ uint64_t tile_cbuf_read_bytes(const LayerCommand& cmd, const ConvTile& t,
 int64_t conv_macs(const LayerCommand& cmd);
 // Precision label of a weighted layer's MACs: "w<weight bits>a<input bits>".
 std::string mac_label(const workloads::Graph& graph, size_t layer);
+// Adds the labels of every weighted layer to cmac.mac; returns each layer's label index.
+std::vector<size_t> add_mac_labels(const workloads::Graph& graph, CmacStats& cmac);
+// The graph with shapes inferred and weights dropped: all the timing needs.
+workloads::Graph timing_graph(const workloads::Graph& graph);
 
 // A standalone PDP or SDP layer: read its inputs, process, write its output.
 struct UnitWork {

@@ -1,0 +1,202 @@
+#include "arch/nvdla/cycle_model.h"
+
+#include <systemc>
+
+#include "arch/nvdla/conv_units.h"
+#include "arch/nvdla/dram_port.h"
+
+namespace qasim::arch::nvdla {
+
+namespace {
+
+// Standalone PDP/SDP layers (pool, add, concat, rescale): read the inputs, process at the
+// unit's throughput, write the output, report the layer done.
+class PlanarUnit : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk;
+  sim::Channel<size_t> commands{"cmd", kDeepChannel};
+  sim::Channel<size_t>* layer_done = nullptr;
+
+  PlanarUnit(sc_core::sc_module_name name, const CycleContext& ctx, DramPort& dram)
+      : sc_core::sc_module(name), clk("clk"), m_ctx(ctx), m_dram(dram) {
+    SC_HAS_PROCESS(PlanarUnit);
+    SC_METHOD(on_edge);
+    sensitive << clk.pos();
+    dont_initialize();
+  }
+
+ private:
+  enum class State { Idle, Reading, Busy, Writing };
+  void on_edge() {
+    const uint64_t c = m_cycle++;
+    size_t answered = 0;
+    for (DramClient client : {kUnitRead, kUnitWrite})
+      while (m_dram.responses(client).valid()) {
+        m_dram.responses(client).pop();
+        ++answered;
+      }
+    if (m_state == State::Idle && commands.valid()) {
+      m_cmd = &m_ctx.program.layers[commands.pop()];
+      m_work = unit_work(m_ctx.graph, *m_cmd, m_ctx.layout, m_ctx.params);
+      for (const DramRequest& r : m_work.reads) m_dram.requests(kUnitRead).push(r);
+      m_outstanding = m_work.reads.size();
+      m_state = State::Reading;
+      return;
+    }
+    m_outstanding -= answered;
+    if (m_state == State::Reading && m_outstanding == 0) {
+      UnitStats& unit = m_cmd->unit == Unit::Pdp ? m_ctx.stats.pdp : m_ctx.stats.sdp;
+      unit.ops += m_work.ops;
+      unit.busy_cycles += m_work.busy_cycles;
+      m_finish = c + m_work.busy_cycles;
+      m_state = State::Busy;
+    }
+    if (m_state == State::Busy && c == m_finish) {
+      m_dram.requests(kUnitWrite).push(m_work.write);
+      m_outstanding = 1;
+      m_state = State::Writing;
+    } else if (m_state == State::Writing && m_outstanding == 0) {
+      layer_done->push(m_cmd->layer);
+      m_state = State::Idle;
+    }
+  }
+
+  const CycleContext& m_ctx;
+  DramPort& m_dram;
+  const LayerCommand* m_cmd = nullptr;
+  UnitWork m_work;
+  State m_state = State::Idle;
+  size_t m_outstanding = 0;
+  uint64_t m_finish = 0;
+  uint64_t m_cycle = 0;
+};
+
+// Starts each layer when it sees the previous one done and records per-layer stats.
+class Controller : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk;
+  sim::Channel<size_t> done{"done", kDeepChannel};
+  std::vector<sim::Channel<size_t>*> conv_units;  // CDMA, CONV, SDP, WDMA command channels
+  sim::Channel<size_t>* planar = nullptr;
+  std::vector<LayerTiming> layers;
+  bool finished = false;
+
+  Controller(sc_core::sc_module_name name, const CycleContext& ctx, sim::StatsRecorder& recorder)
+      : sc_core::sc_module(name), clk("clk"), m_ctx(ctx), m_recorder(recorder) {
+    SC_HAS_PROCESS(Controller);
+    SC_METHOD(on_edge);
+    sensitive << clk.pos();
+    dont_initialize();
+  }
+
+ private:
+  void on_edge() {
+    const uint64_t c = m_cycle++;
+    if (m_waiting && done.valid()) {
+      done.pop();
+      finish(c);
+    }
+    while (!m_waiting && layers.size() < m_ctx.program.layers.size()) {
+      const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
+      m_recorder.begin_layer(cmd.name);
+      m_start = c;
+      m_busy_before = m_ctx.stats.cmac.busy_cycles.value();
+      m_macs_before = m_ctx.stats.cmac.macs.value();
+      if (cmd.unit == Unit::None) {
+        finish(c);
+        continue;
+      }
+      if (cmd.unit == Unit::Conv)
+        for (sim::Channel<size_t>* unit : conv_units) unit->push(cmd.layer);
+      else
+        planar->push(cmd.layer);
+      m_waiting = true;
+    }
+    if (!m_waiting && !finished) {
+      finished = true;
+      sc_core::sc_stop();
+    }
+  }
+
+  void finish(uint64_t c) {
+    const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
+    LayerTiming lt;
+    lt.name = cmd.name;
+    lt.unit = cmd.unit;
+    lt.start = m_start;
+    lt.cycles = c - m_start;
+    lt.mac_cycles = m_ctx.stats.cmac.busy_cycles.value() - m_busy_before;
+    lt.macs = static_cast<int64_t>(m_ctx.stats.cmac.macs.value() - m_macs_before);
+    lt.tiles = cmd.tiles.size();
+    lt.mac_utilization = lt.cycles ? static_cast<double>(lt.macs) /
+                                         (static_cast<double>(lt.cycles) * m_ctx.params.macs())
+                                   : 0.0;
+    m_ctx.stats.cycles += lt.cycles;
+    m_ctx.stats.cmac.idle_cycles += lt.cycles - lt.mac_cycles;
+    m_recorder.end_layer();
+    layers.push_back(lt);
+    m_waiting = false;
+  }
+
+  const CycleContext& m_ctx;
+  sim::StatsRecorder& m_recorder;
+  bool m_waiting = false;
+  uint64_t m_start = 0, m_busy_before = 0, m_macs_before = 0;
+  uint64_t m_cycle = 0;
+};
+
+}  // namespace
+
+CycleModel::CycleModel(const workloads::Graph& graph, const NvdlaParams& params)
+    : m_graph(timing_graph(graph)),
+      m_params(params),
+      m_program(compile(m_graph, params)),
+      m_clock("nvdla", params.clock_mhz),
+      m_dram("dram", params.dram, m_clock, &m_stats),
+      m_layout(plan_dram(m_graph, m_program, params)),
+      m_mac_label(add_mac_labels(m_graph, m_stats.cmac)) {
+  m_stats.cmac.array_size.set(params.macs());
+  m_recorder = std::make_unique<sim::StatsRecorder>(m_stats);
+}
+
+FastResult CycleModel::run() {
+  const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label};
+  // Edges are counted, so the period only has to be positive; seconds come from clock_mhz.
+  sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
+  DramPort dram("dram_port", m_dram);
+  Cdma cdma("cdma", ctx, dram);
+  ConvCore conv("conv", ctx);
+  Sdp sdp("sdp", ctx);
+  Wdma wdma("wdma", ctx, dram);
+  PlanarUnit planar("planar", ctx, dram);
+  Controller controller("controller", ctx, *m_recorder);
+  cdma.loaded = &conv.loaded;
+  conv.freed = &cdma.freed;
+  conv.to_sdp = &sdp.tiles;
+  sdp.to_wdma = &wdma.tiles;
+  wdma.layer_done = &controller.done;
+  planar.layer_done = &controller.done;
+  controller.conv_units = {&cdma.commands, &conv.commands, &sdp.commands, &wdma.commands};
+  controller.planar = &planar.commands;
+  dram.clk(clk);
+  cdma.clk(clk);
+  conv.clk(clk);
+  sdp.clk(clk);
+  wdma.clk(clk);
+  planar.clk(clk);
+  controller.clk(clk);
+  sc_core::sc_start();
+  if (!controller.finished)
+    throw std::logic_error("nvdla cycle model stopped before the last layer");
+  m_recorder->finalize();
+
+  FastResult result;
+  result.layers = controller.layers;
+  for (const LayerTiming& l : result.layers) result.cycles += l.cycles;
+  result.seconds = m_clock.ns(result.cycles) * 1e-9;
+  result.frames_per_second = result.seconds > 0 ? 1.0 / result.seconds : 0.0;
+  result.mac_utilization = m_stats.mac_utilization.value();
+  return result;
+}
+
+}  // namespace qasim::arch::nvdla
