@@ -81,5 +81,11 @@ TEST(NvdlaCycleModel, ZooNetworksOnBothPresets) {
   }
 }
 
+// Whole ResNet-50 at 224x224 (about 7 M cycles): slow, so disabled; run with
+// --gtest_also_run_disabled_tests.
+TEST(NvdlaCycleModel, DISABLED_Resnet50OnLarge) {
+  expect_cycle_equals_fast(workloads::make_zoo_model("resnet50", {}, false), preset("nvdla_large"));
+}
+
 }  // namespace
 }  // namespace qasim::arch::nvdla
