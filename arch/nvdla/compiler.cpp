@@ -33,14 +33,15 @@ std::string where(const Graph& g, const Layer& l) {
   return fmt::format("model '{}', layer '{}'", g.name, l.name);
 }
 
+// Narrower operands run on the datapath (sign- or zero-extended); wider ones cannot.
 void check_precision(const Graph& g, const Layer& l, const NvdlaParams& p) {
   const int bits = p.datapath_bits();
-  const int act = g.layers[l.inputs[0]].output_q.bits;
-  if (act > bits)
-    throw InputError(where(g, l), fmt::format("{}-bit activations do not run on the {} datapath "
-                                              "(at most {} bits)",
-                                              act, to_string(p.datapath), bits));
-  if (l.weight_q.bits > bits)
+  for (int in : l.inputs)
+    if (const int act = g.layers[in].output_q.bits; act > bits)
+      throw InputError(where(g, l), fmt::format("{}-bit activations do not run on the {} datapath "
+                                                "(at most {} bits)",
+                                                act, to_string(p.datapath), bits));
+  if (l.has_weights() && l.weight_q.bits > bits)
     throw InputError(where(g, l), fmt::format("{}-bit weights do not run on the {} datapath "
                                               "(at most {} bits)",
                                               l.weight_q.bits, to_string(p.datapath), bits));
@@ -187,8 +188,8 @@ Program compile(const Graph& graph, const NvdlaParams& params) {
     cmd.name = l.name;
     cmd.kind = l.kind;
     cmd.unit = unit_of(g, l);
+    if (cmd.unit != Unit::None) check_precision(g, l, params);
     if (cmd.unit == Unit::Conv) {
-      check_precision(g, l, params);
       cmd.conv = conv_shape(g, l);
       choose_steps(g, l, params, cmd);
       make_tiles(params, cmd);

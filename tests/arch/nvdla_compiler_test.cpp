@@ -112,5 +112,17 @@ TEST(NvdlaCompiler, RefusesOperandsWiderThanTheDatapath) {
   }
 }
 
+TEST(NvdlaCompiler, TwelveBitActivationsNeedTheInt16Datapath) {
+  workloads::ZooOptions o;
+  o.input_height = o.input_width = 32;
+  o.activation_bits = 12;
+  o.weight_bits = 8;
+  const workloads::Graph g = workloads::make_zoo_model("resnet20", o, false);
+  EXPECT_THROW(compile(g, preset("nvdla_small")), workloads::InputError);
+  NvdlaParams wide = preset("nvdla_small");
+  wide.datapath = Datapath::Int16;
+  EXPECT_NO_THROW(compile(g, wide));
+}
+
 }  // namespace
 }  // namespace qasim::arch::nvdla
