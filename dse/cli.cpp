@@ -18,6 +18,8 @@ const std::vector<Command>& commands() {
       {"zoo", "list the model zoo (qasim zoo list)", cmd_zoo},
       {"infer", "golden integer inference on a dataset or on one .npy input", cmd_infer},
       {"export", "write a model as quantized ONNX (QDQ or QOperator)", cmd_export},
+      {"simulate", "a model on an accelerator: cycles, utilization, traffic, bit-exact check",
+       cmd_simulate},
       {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
   };
   return all;

@@ -13,5 +13,6 @@ int cmd_zoo(const std::vector<std::string>& args);
 int cmd_infer(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_list_archs(const std::vector<std::string>& args);
+int cmd_simulate(const std::vector<std::string>& args);
 
 }  // namespace qasim::dse

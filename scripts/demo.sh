@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: set up, build, then a quantized ResNet on
-# Fashion-MNIST through the golden integer reference. Outputs go to out/demo/.
+# Fashion-MNIST through the golden integer reference and on the NVDLA-style accelerator
+# models. Outputs go to out/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -21,6 +22,16 @@ echo
 echo "== one image through every layer, dumped as .npy"
 $qasim infer --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --images 1 \
   --dump-outputs "$out/layers"
+echo
+echo "== the same model on the NVDLA-style accelerators (fast model), checked bit for bit"
+for arch in nvdla_small nvdla_large; do
+  $qasim simulate --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --images 8 \
+    --arch "$arch" --out "$out/simulate-$arch" | tail -4
+done
+echo
+echo "== nvdla_small clock by clock (SystemC cycle mode): the same cycles and counts"
+$qasim simulate --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --arch nvdla_small \
+  --mode cycle --out "$out/simulate-nvdla_small-cycle" | tail -3
 echo
 echo "== exported as quantized ONNX"
 $qasim export --model zoo:resnet20 --wbits 4 --abits 8 --input-shape 1x28x28 --out "$out/resnet20_w4a8.onnx"

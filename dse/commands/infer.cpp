@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <optional>
 
+#include "dse/arch_select.h"
 #include "dse/cli_common.h"
 #include "dse/commands.h"
 #include "dse/infer_report.h"
+#include "dse/layer_dump.h"
 #include "dse/model_loader.h"
 #include "dse/progress.h"
 #include "kernels/build_info.h"
@@ -25,7 +27,7 @@ struct InferOptions {
   DatasetOptions dataset;
   int64_t images = 0;
   int batch = 64;
-  std::string requant, overflow;
+  std::string requant, overflow, arch;
   int acc_bits = 0;
   std::string input_npy, dump_dir, json_path;
   int threads = 0;
@@ -33,8 +35,10 @@ struct InferOptions {
 
 std::optional<kernels::Numerics> numerics_override(const InferOptions& o,
                                                    const workloads::Graph& graph) {
-  if (o.requant.empty() && o.overflow.empty() && o.acc_bits == 0) return std::nullopt;
-  kernels::Numerics n = graph.numerics;
+  if (o.requant.empty() && o.overflow.empty() && o.acc_bits == 0 && o.arch.empty())
+    return std::nullopt;
+  // An accelerator's numerics first (its requantization, accumulator), then any flag.
+  kernels::Numerics n = o.arch.empty() ? graph.numerics : select_arch(o.arch).params.numerics();
   try {
     if (!o.requant.empty()) n.requant = kernels::requant_mode_from_string(o.requant);
     if (!o.overflow.empty()) n.accumulator.overflow = kernels::overflow_from_string(o.overflow);
@@ -49,35 +53,6 @@ std::optional<kernels::Numerics> numerics_override(const InferOptions& o,
   return n == graph.numerics ? std::nullopt : std::optional(n);
 }
 
-std::string npy_name(size_t index, const std::string& layer) {
-  std::string safe;
-  for (char c : layer) safe += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '_';
-  return fmt::format("{:03d}_{}.npy", index, safe);
-}
-
-// Writes every layer's output; a manifest lists file, layer, shape and quantization.
-void dump_outputs(const std::string& dir, const workloads::Graph& graph,
-                  const std::vector<kernels::IntTensor>& outputs) {
-  namespace fs = std::filesystem;
-  fs::create_directories(dir);
-  nlohmann::json manifest = nlohmann::json::array();
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    const workloads::Layer& l = graph.layers[i];
-    const std::string file = npy_name(i, l.name);
-    workloads::write_npy((fs::path(dir) / file).string(), outputs[i]);
-    manifest.push_back({{"file", file},
-                        {"layer", l.name},
-                        {"op", workloads::to_string(l.kind)},
-                        {"shape", outputs[i].dims()},
-                        {"bits", l.output_q.bits},
-                        {"signed", l.output_q.is_signed},
-                        {"scale", l.output_q.scale[0]},
-                        {"zero_point", l.output_q.zero_point[0]}});
-  }
-  write_file_atomically((fs::path(dir) / "manifest.json").string(), manifest.dump(2) + "\n");
-  fmt::print("wrote {} layer outputs (.npy) and manifest.json to {}\n", outputs.size(), dir);
-}
-
 int infer_npy(const InferOptions& o) {
   kernels::IntTensor input = workloads::read_npy(o.input_npy);
   if (input.rank() == 3) input = input.reshaped({1, input.dim(0), input.dim(1), input.dim(2)});
@@ -88,7 +63,7 @@ int infer_npy(const InferOptions& o) {
   fmt::print("{}", layer_report(engine, 1).text);
   for (size_t b = 0; b < classes.size(); ++b)
     fmt::print("input {}: class {}\n", b, classes[b]);
-  if (!o.dump_dir.empty()) dump_outputs(o.dump_dir, engine.graph(), outputs);
+  if (!o.dump_dir.empty()) dump_layer_outputs(o.dump_dir, engine.graph(), outputs);
   return kExitOk;
 }
 
@@ -171,7 +146,7 @@ int infer_dataset(const InferOptions& o) {
     write_file_atomically(o.json_path, json.dump(2) + "\n");
     fmt::print("wrote {}\n", o.json_path);
   }
-  if (!o.dump_dir.empty()) dump_outputs(o.dump_dir, engine.graph(), first_outputs);
+  if (!o.dump_dir.empty()) dump_layer_outputs(o.dump_dir, engine.graph(), first_outputs);
   return kExitOk;
 }
 
@@ -187,6 +162,9 @@ int cmd_infer(const std::vector<std::string>& args) {
       ("batch", po::value(&o.batch)->default_value(64), "images per batch")
       ("requant", po::value(&o.requant),
        "run with another requantization mode (onnx|gemmlowp|mulshift) and report what differs")
+      ("arch", po::value(&o.arch),
+       "run with this accelerator's numerics (its requantization and accumulator), so the dumps "
+       "equal `qasim simulate --arch` file for file")
       ("acc-bits", po::value(&o.acc_bits)->default_value(0), "accumulator bits (0: the model's)")
       ("overflow", po::value(&o.overflow), "accumulator overflow: wrap|saturate")
       ("input", po::value(&o.input_npy), "run one input tensor (.npy, CxHxW or NxCxHxW integers)")

@@ -1,0 +1,170 @@
+// qasim simulate: a quantized model on an accelerator model — per-layer cycles, MAC
+// utilization and action counts (fast or cycle mode), with every layer's output checked
+// bit for bit against the golden reference run with the accelerator's numerics.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "arch/nvdla/compiler.h"
+#include "arch/nvdla/cycle_model.h"
+#include "arch/nvdla/executor.h"
+#include "arch/nvdla/fast_model.h"
+#include "arch/nvdla/inventory.h"
+#include "dse/arch_select.h"
+#include "dse/cli_common.h"
+#include "dse/commands.h"
+#include "dse/layer_dump.h"
+#include "dse/model_loader.h"
+#include "dse/table.h"
+#include "workloads/golden_engine.h"
+#include "workloads/npy.h"
+
+namespace qasim::dse {
+
+namespace nv = arch::nvdla;
+
+namespace {
+
+struct SimulateOptions {
+  ModelOptions model;
+  DatasetOptions dataset;
+  std::string arch = "nvdla_small", mode = "fast", out_dir, input_npy, dump_dir;
+  int64_t images = 1;
+};
+
+// Runs the accelerator's datapath and the golden reference on the same input; returns
+// the names of the layers whose outputs differ (none, when the model is bit-exact).
+std::vector<std::string> check_bit_exact(const workloads::Graph& graph, const SelectedArch& a,
+                                         const kernels::IntTensor& input,
+                                         std::vector<kernels::IntTensor>& outputs) {
+  const nv::Program program = nv::compile(graph, a.params);
+  outputs = nv::execute(graph, program, a.params, input);
+  const auto golden = workloads::GoldenEngine(graph, a.params.numerics()).run_all(input);
+  std::vector<std::string> differing;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (!(outputs[i] == golden[i])) differing.push_back(graph.layers[i].name);
+  return differing;
+}
+
+nlohmann::json timing_json(const nv::FastResult& r) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const nv::LayerTiming& l : r.layers)
+    layers.push_back({{"name", l.name},
+                      {"unit", nv::to_string(l.unit)},
+                      {"start_cycle", l.start},
+                      {"cycles", l.cycles},
+                      {"mac_cycles", l.mac_cycles},
+                      {"macs", l.macs},
+                      {"tiles", l.tiles},
+                      {"mac_utilization", l.mac_utilization}});
+  return {{"layers", layers},
+          {"cycles", r.cycles},
+          {"seconds", r.seconds},
+          {"frames_per_second", r.frames_per_second},
+          {"mac_utilization", r.mac_utilization}};
+}
+
+std::string timing_table(const nv::FastResult& r) {
+  Table t({"layer", "unit", "cycles", "MACs", "tiles", "MAC util %"});
+  for (const nv::LayerTiming& l : r.layers) {
+    if (l.cycles == 0) continue;
+    t.add_row({l.name, nv::to_string(l.unit), std::to_string(l.cycles),
+               human_count(static_cast<double>(l.macs)), std::to_string(l.tiles),
+               l.macs ? fmt::format("{:.1f}", 100 * l.mac_utilization) : ""});
+  }
+  return t.render();
+}
+
+}  // namespace
+
+int cmd_simulate(const std::vector<std::string>& args) {
+  SimulateOptions o;
+  po::options_description options("options");
+  o.model.add_to(options);
+  o.dataset.add_to(options);
+  options.add_options()
+      ("arch,a", po::value(&o.arch)->default_value("nvdla_small"),
+       "accelerator: a name from `qasim list-archs`, or a params .yaml (preset: NAME + overrides)")
+      ("mode", po::value(&o.mode)->default_value("fast"),
+       "fast (no clock stepping, for sweeps) or cycle (SystemC, clock by clock); same counts")
+      ("images,n", po::value(&o.images)->default_value(1),
+       "dataset images run through the datapath and checked against the golden reference")
+      ("input", po::value(&o.input_npy), "run this input tensor (.npy) instead of dataset images")
+      ("dump-outputs", po::value(&o.dump_dir), "write every layer's integer output as .npy")
+      ("out,o", po::value(&o.out_dir), "write report.json and stats.json/.csv into DIR");
+  po::positional_options_description positional;
+  positional.add("model", 1);
+  po::variables_map vm;
+  if (!parse_args(args,
+                  "usage: qasim simulate --model MODEL --arch ARCH [--mode fast|cycle] [--out DIR]\n\n"
+                  "Simulates the model on an accelerator: per-layer cycles, MAC utilization, DRAM\n"
+                  "and buffer traffic, and a bit-exactness check of every layer's output.",
+                  options, positional, vm))
+    return kExitOk;
+  if (o.mode != "fast" && o.mode != "cycle")
+    throw UsageError(fmt::format("--mode '{}' must be fast or cycle", o.mode));
+  if (o.images <= 0 || o.images > 1024) throw UsageError("--images must be in [1, 1024]");
+  const SelectedArch a = select_arch(o.arch);
+
+  kernels::IntTensor input;
+  workloads::Graph graph;
+  if (!o.input_npy.empty()) {
+    input = workloads::read_npy(o.input_npy);
+    if (input.rank() == 3) input = input.reshaped({1, input.dim(0), input.dim(1), input.dim(2)});
+    graph = load_model(o.model, true);
+  } else {
+    const workloads::Dataset data = load_dataset(o.dataset);
+    graph = load_model(o.model, true, &data);
+    input = workloads::to_model_input(data, 0, std::min(o.images, data.size()), graph);
+  }
+  graph.infer_shapes();
+
+  // Timing and counts do not depend on the data; the datapath run checks the bits.
+  std::unique_ptr<nv::FastModel> fast;
+  std::unique_ptr<nv::CycleModel> cycle;
+  const nv::FastResult timing = o.mode == "fast"
+                                    ? (fast = std::make_unique<nv::FastModel>(graph, a.params))->run()
+                                    : (cycle = std::make_unique<nv::CycleModel>(graph, a.params))->run();
+  const sim::StatsRecorder& recorder = fast ? fast->recorder() : cycle->recorder();
+  std::vector<kernels::IntTensor> outputs;
+  const std::vector<std::string> differing = check_bit_exact(graph, a, input, outputs);
+
+  fmt::print("{} on {} ({} mode)\n\n{}", graph.name, a.name, o.mode, timing_table(timing));
+  fmt::print("\ntotal: {} cycles, {:.3f} ms at {} MHz, {:.1f} frames/s, MAC utilization {:.1f}%\n",
+             timing.cycles, 1e3 * timing.seconds, a.params.clock_mhz, timing.frames_per_second,
+             100 * timing.mac_utilization);
+  if (differing.empty())
+    fmt::print("bit-exact: every layer of {} input(s) equals the golden reference ({})\n",
+               input.dim(0), a.name);
+  else
+    fmt::print(stderr, "NOT bit-exact: {} layer(s) differ from the golden reference, first '{}'\n",
+               differing.size(), differing.front());
+
+  if (!o.out_dir.empty()) {
+    namespace fs = std::filesystem;
+    nlohmann::json report = {{"model", graph.name},
+                             {"arch", a.name},
+                             {"mode", o.mode},
+                             {"timing", timing_json(timing)},
+                             {"bit_exact", differing.empty()},
+                             {"differing_layers", differing},
+                             {"stats", nlohmann::json::parse(recorder.json())}};
+    nlohmann::json inventory = nlohmann::json::array();
+    for (const nv::InventoryItem& item : nv::inventory(a.params))
+      inventory.push_back({{"component", item.component},
+                           {"kind", item.kind},
+                           {"count", item.count},
+                           {"size", item.size},
+                           {"unit", item.unit},
+                           {"bits", item.bits}});
+    report["inventory"] = inventory;
+    write_file_atomically((fs::path(o.out_dir) / "report.json").string(), report.dump(2) + "\n");
+    recorder.write_csv((fs::path(o.out_dir) / "stats.csv").string());
+    fmt::print("wrote {}/report.json and stats.csv\n", o.out_dir);
+  }
+  if (!o.dump_dir.empty()) dump_layer_outputs(o.dump_dir, graph, outputs);
+  return differing.empty() ? kExitOk : kExitFailure;
+}
+
+}  // namespace qasim::dse
