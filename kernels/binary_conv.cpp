@@ -1,5 +1,6 @@
 #include "kernels/binary_conv.h"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -16,7 +17,7 @@ namespace qasim::kernels {
 namespace {
 
 constexpr int64_t kLanes = 16;    // consecutive output positions per kernel call
-constexpr int64_t kChannels = 4;  // output channels per kernel call
+constexpr int64_t kChannels = 8;  // output channels per kernel call
 
 // Where one image's packed activations live. Rows and columns are split by stride phase
 // (padded row = y' * stride_h + row phase, column = q * stride_w + column phase), so the
@@ -53,39 +54,72 @@ Layout make_layout(const ConvShape& s, const ConvGeometry& g) {
   return l;
 }
 
-bool all_plus_minus_one(const IntTensor& t) {
-  const int32_t* v = t.data();
-  const int64_t n = t.size();
-  // v is -1 or +1 iff v + 1 is 0 or 2: an OR reduction without branches, so it vectorises.
-  uint32_t bad = 0;
-#pragma omp parallel for reduction(| : bad) if (n > (1 << 18))
-  for (int64_t i = 0; i < n; ++i) bad |= (static_cast<uint32_t>(v[i]) + 1u) & ~2u;
-  return bad == 0;
-}
-
-// Packs image n into `bits` ([group][word] planes, then spare words for over-reads). Padding stays
-// 0, i.e. +1 (taken back out through PaddingCorrection).
-void pack_image(const ConvProblem& p, const Layout& l, int64_t n, std::vector<uint64_t>& bits) {
+// Packs input row y of channel word `word` of group `grp` of image n into its plane, and
+// returns a nonzero value if some value in it is not -1 or +1 (v + 1 must be 0 or 2).
+[[gnu::always_inline]] inline uint32_t pack_row_body(const ConvProblem& p, const Layout& l,
+                                                     int64_t n, int64_t grp, int64_t word,
+                                                     int64_t y, uint64_t* __restrict line,
+                                                     uint64_t* bits) {
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
+  // Locals, so that stores through `line` cannot be taken to change them (which blocks
+  // vectorisation).
+  const int64_t width = s.in_w;
+  const int64_t c0 = grp * s.in_cg + word * 64;
+  const int64_t count = std::min<int64_t>(64, s.in_cg - word * 64);
+  const int32_t* image = p.x.data() + n * s.in_c * s.in_h * width;
+  const int64_t plane_size = s.in_h * width;
+  uint32_t bad = 0;
+  std::fill(line, line + width, 0);
+  for (int64_t b = 0; b < count; ++b) {
+    const int32_t* __restrict src = image + (c0 + b) * plane_size + y * width;
+    // Two simple loops vectorise; one loop mixing 32- and 64-bit lanes does not.
+    for (int64_t x = 0; x < width; ++x) bad |= (static_cast<uint32_t>(src[x]) + 1u) & ~2u;
+    for (int64_t x = 0; x < width; ++x)
+      line[x] |= uint64_t{static_cast<uint32_t>(src[x]) >> 31} << b;
+  }
+  uint64_t* plane = bits + (grp * l.words + word) * l.plane;
+  for (int64_t x = 0; x < width; ++x) plane[l.index(g, y + g.pad_top, x + g.pad_left)] = line[x];
+  return bad;
+}
+
+uint32_t pack_row_base(const ConvProblem& p, const Layout& l, int64_t n, int64_t grp, int64_t word,
+                       int64_t y, uint64_t* line, uint64_t* bits) {
+  return pack_row_body(p, l, n, grp, word, y, line, bits);
+}
+
+#if defined(__x86_64__)
+[[gnu::target("avx512f,avx512bw,avx512vl")]] uint32_t pack_row_avx512(const ConvProblem& p,
+                                                                      const Layout& l, int64_t n,
+                                                                      int64_t grp, int64_t word,
+                                                                      int64_t y, uint64_t* line,
+                                                                      uint64_t* bits) {
+  return pack_row_body(p, l, n, grp, word, y, line, bits);
+}
+#endif
+
+using PackRowFn = uint32_t (*)(const ConvProblem&, const Layout&, int64_t, int64_t, int64_t,
+                               int64_t, uint64_t*, uint64_t*);
+
+// Packs image n into `bits` ([group][word] planes, then spare words for over-reads).
+// Padding stays 0, i.e. +1 (taken back out through PaddingCorrection). False when some
+// value of the image is not -1 or +1.
+bool pack_image(const ConvProblem& p, const Layout& l, int64_t n, PackRowFn pack_row,
+                std::vector<uint64_t>& bits) {
+  const ConvShape& s = p.s;
   std::fill(bits.begin(), bits.end(), 0);
-#pragma omp parallel for collapse(2) if (s.in_c * s.in_h * s.in_w > (1 << 15))
-  for (int64_t grp = 0; grp < s.groups; ++grp)
-    for (int64_t word = 0; word < l.words; ++word) {
-      std::vector<uint64_t> line(static_cast<size_t>(s.in_w));
-      uint64_t* plane = bits.data() + (grp * l.words + word) * l.plane;
-      const int64_t c0 = grp * s.in_cg + word * 64;
-      const int64_t count = std::min<int64_t>(64, s.in_cg - word * 64);
-      for (int64_t y = 0; y < s.in_h; ++y) {
-        std::fill(line.begin(), line.end(), 0);
-        for (int64_t b = 0; b < count; ++b) {
-          const int32_t* src = p.x.data() + ((n * s.in_c + c0 + b) * s.in_h + y) * s.in_w;
-          for (int64_t x = 0; x < s.in_w; ++x) line[x] |= uint64_t{src[x] < 0} << b;
-        }
-        for (int64_t x = 0; x < s.in_w; ++x)
-          plane[l.index(g, y + g.pad_top, x + g.pad_left)] = line[x];
-      }
+  const int64_t rows = s.groups * l.words * s.in_h;
+  uint32_t bad = 0;
+#pragma omp parallel reduction(| : bad) if (s.in_c * s.in_h * s.in_w > (1 << 15))
+  {
+    std::vector<uint64_t> line(static_cast<size_t>(s.in_w));
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t y = r % s.in_h, word = r / s.in_h % l.words, grp = r / s.in_h / l.words;
+      bad |= pack_row(p, l, n, grp, word, y, line.data(), bits.data());
     }
+  }
+  return bad == 0;
 }
 
 // Padded taps are read as +1 (zero bits), adding the tap's weight sum; the kernels take
@@ -99,6 +133,37 @@ struct PaddingCorrection {
   std::vector<int64_t> lines;        // [out_c][patterns][line_len], column ox at kLanes + ox
 };
 
+// A run of lanes of one block that land in one output row: lanes [lo, hi) go to
+// out[offset + lane]; their padding corrections are at lines[corr + lane] of the channel.
+struct Run {
+  int64_t lo, hi, offset, corr;
+};
+
+// Every block's valid lanes as runs (at most one per output row a block touches); the
+// same for every channel block, so computed once per call. begin[vb] indexes block vb's.
+struct Runs {
+  std::vector<Run> runs;
+  std::vector<int64_t> begin;
+};
+
+Runs make_runs(const ConvShape& s, const Layout& l, const PaddingCorrection* pc) {
+  const int64_t q = l.row_len;
+  const int64_t blocks = (l.virtual_positions + kLanes - 1) / kLanes;
+  Runs r;
+  for (int64_t vb = 0; vb < blocks; ++vb) {
+    r.begin.push_back(static_cast<int64_t>(r.runs.size()));
+    const int64_t v0 = vb * kLanes;
+    for (int64_t oy = v0 / q; oy <= (v0 + kLanes - 1) / q && oy < s.out_h; ++oy) {
+      const int64_t lo = std::max<int64_t>(0, oy * q - v0);
+      const int64_t hi = std::min<int64_t>(kLanes, oy * q - v0 + s.out_w);
+      const int64_t corr = pc ? pc->row_pattern[oy] * pc->line_len + kLanes + v0 - oy * q : 0;
+      if (hi > lo) r.runs.push_back({lo, hi, oy * s.out_w - oy * q + v0, corr});
+    }
+  }
+  r.begin.push_back(static_cast<int64_t>(r.runs.size()));
+  return r;
+}
+
 // One kernel call: kChannels channels x kLanes virtual positions from v0.
 struct KernelArgs {
   const uint64_t* x;  // the group's first plane
@@ -106,36 +171,14 @@ struct KernelArgs {
   int64_t channels;   // valid channels in the block, 1..kChannels
   const Layout* layout;
   int64_t v0;
-  const int64_t* base;               // per channel of the block: taps * in_cg + bias
-  int64_t* out;                      // first channel's output plane
-  int64_t positions, out_h, out_w;   // channel stride of `out`, output dims
-  const PaddingCorrection* padding;  // null when no output reaches the padding
-  int64_t oc0;                       // first channel of the block (indexes the corrections)
+  const int64_t* base;  // per channel of the block: taps * in_cg + bias
+  int64_t* out;         // first channel's output plane
+  int64_t positions;    // channel stride of `out`
+  const Run* runs;      // the block's runs
+  int64_t n_runs;
+  const int64_t* corr;  // first channel's padding corrections, or null
+  int64_t corr_stride;  // channel stride of `corr`
 };
-
-// A run of lanes of one block that land in one output row: lanes [lo, hi) go to
-// out + offset + lane.
-struct Run {
-  int64_t lo, hi, offset;
-  const int64_t* correction;  // lane 0's entry in the first channel's correction line
-};
-
-// The block's valid lanes as runs (at most one per output row it touches).
-int64_t row_runs(const KernelArgs& a, Run* runs) {
-  const int64_t q = a.layout->row_len;
-  int64_t n = 0;
-  for (int64_t oy = a.v0 / q; oy <= (a.v0 + kLanes - 1) / q && oy < a.out_h; ++oy) {
-    const int64_t lo = std::max<int64_t>(0, oy * q - a.v0);
-    const int64_t hi = std::min<int64_t>(kLanes, oy * q - a.v0 + a.out_w);
-    const PaddingCorrection* pc = a.padding;
-    const int64_t* corr = nullptr;
-    if (pc)
-      corr = pc->lines.data() +
-             ((a.oc0 * pc->patterns + pc->row_pattern[oy]) * pc->line_len + kLanes + a.v0 - oy * q);
-    if (hi > lo) runs[n++] = {lo, hi, oy * a.out_w - oy * q + a.v0, corr};
-  }
-  return n;
-}
 
 // Portable kernel: popcount per word.
 [[gnu::always_inline]] inline void kernel_body(const KernelArgs& a) {
@@ -151,16 +194,14 @@ int64_t row_runs(const KernelArgs& a, Run* runs) {
       for (int64_t lane = 0; lane < kLanes; ++lane) acc[j][lane] += std::popcount(xr[lane] ^ wv);
     }
   }
-  Run runs[kLanes];
-  const int64_t n_runs = row_runs(a, runs);
   for (int64_t j = 0; j < a.channels; ++j)
-    for (int64_t r = 0; r < n_runs; ++r) {
-      const int64_t at = j * a.positions + runs[r].offset;  // lane 0's index in out
-      const int64_t* corr = runs[r].correction;
-      const int64_t corr_stride = a.padding ? a.padding->patterns * a.padding->line_len : 0;
-      for (int64_t lane = runs[r].lo; lane < runs[r].hi; ++lane)
-        a.out[at + lane] = a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]) -
-                           (corr ? corr[j * corr_stride + lane] : 0);
+    for (int64_t r = 0; r < a.n_runs; ++r) {
+      const Run& run = a.runs[r];
+      const int64_t at = j * a.positions + run.offset;  // lane 0's index in out
+      const int64_t* corr = a.corr ? a.corr + j * a.corr_stride + run.corr : nullptr;
+      for (int64_t lane = run.lo; lane < run.hi; ++lane)
+        a.out[at + lane] =
+            a.base[j] - 2 * static_cast<int64_t>(acc[j][lane]) - (corr ? corr[lane] : 0);
     }
 }
 
@@ -193,21 +234,20 @@ void kernel_scalar(const KernelArgs& a) {
       acc[j][1] = _mm512_add_epi64(acc[j][1], _mm512_popcnt_epi64(_mm512_xor_si512(x1, wv)));
     }
   }
-  Run runs[kLanes];
-  const int64_t n_runs = row_runs(a, runs);
   for (int64_t j = 0; j < a.channels; ++j) {
     const __m512i base = _mm512_set1_epi64(a.base[j]);
     const __m512i r0 = _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][0], acc[j][0]));
     const __m512i r1 = _mm512_sub_epi64(base, _mm512_add_epi64(acc[j][1], acc[j][1]));
-    for (int64_t r = 0; r < n_runs; ++r) {
+    for (int64_t r = 0; r < a.n_runs; ++r) {
+      const Run& run = a.runs[r];
       // Lane 0's address may lie before `out` (its lane is masked off): form it as an
       // integer, since such a pointer is not a valid C++ pointer value.
       auto* dst = reinterpret_cast<int64_t*>(reinterpret_cast<uintptr_t>(a.out) +
-                                             (j * a.positions + runs[r].offset) * 8);
-      const unsigned mask = ((1u << runs[r].hi) - 1) & ~((1u << runs[r].lo) - 1);
+                                             (j * a.positions + run.offset) * 8);
+      const unsigned mask = ((1u << run.hi) - 1) & ~((1u << run.lo) - 1);
       __m512i c0 = r0, c1 = r1;
-      if (const int64_t* corr = runs[r].correction) {
-        corr += j * a.padding->patterns * a.padding->line_len;
+      if (a.corr) {
+        const int64_t* corr = a.corr + j * a.corr_stride + run.corr;
         c0 = _mm512_sub_epi64(c0, _mm512_loadu_si512(corr));
         c1 = _mm512_sub_epi64(c1, _mm512_loadu_si512(corr + 8));
       }
@@ -345,8 +385,7 @@ const char* binary_conv_isa() {
 }
 
 bool binary_conv(const ConvProblem& p, AccTensor& out) {
-  if (p.x_zp != 0 || p.w_zp_nonzero()) return false;
-  if (!p.weights->plus_minus_one() || !all_plus_minus_one(p.x)) return false;
+  if (p.x_zp != 0 || p.w_zp_nonzero() || !p.weights->plus_minus_one()) return false;
   const ConvShape& s = p.s;
   const ConvGeometry& g = p.g;
   const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
@@ -361,20 +400,36 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
   for (int64_t oc = 0; oc < s.out_c; ++oc)
     base[oc] = taps * s.in_cg + (p.bias.empty() ? 0 : p.bias[oc]);
 
-  const PaddingCorrection padding = padding_correction(p, layout, w->tap_sums);
-  const PaddingCorrection* pad = padding.lines.empty() ? nullptr : &padding;
+  // Depends on the weights and the geometry only: cached with the weights.
+  const std::shared_ptr<const PaddingCorrection> padding = p.weights->derived<PaddingCorrection>(
+      fmt::format("binary padding {}x{} s{},{} d{},{} p{},{},{},{}", s.in_h, s.in_w, g.stride_h,
+                  g.stride_w, g.dilation_h, g.dilation_w, g.pad_top, g.pad_left, g.pad_bottom,
+                  g.pad_right),
+      [&] {
+        return std::make_shared<PaddingCorrection>(padding_correction(p, layout, w->tap_sums));
+      });
+  const PaddingCorrection* pad = padding->lines.empty() ? nullptr : padding.get();
+  const Runs runs = make_runs(s, layout, pad);
+  const int64_t corr_stride = pad ? pad->patterns * pad->line_len : 0;
   const KernelFn kernel = pick_kernel();
+  PackRowFn pack_row = pack_row_base;
+#if defined(__x86_64__)
+  if (isa() == Isa::Avx512) pack_row = pack_row_avx512;
+#endif
   const int64_t n_steps = static_cast<int64_t>(layout.steps.size());
   const int64_t oc_blocks = (s.out_cg + kChannels - 1) / kChannels;
   const int64_t v_blocks = (layout.virtual_positions + kLanes - 1) / kLanes;
   for (int64_t n = 0; n < s.batch; ++n) {
-    pack_image(p, layout, n, bits);
+    // A value other than +-1 (outside the scheme) sends the whole call to the integer
+    // paths, which overwrite every output.
+    if (!pack_image(p, layout, n, pack_row, bits)) return false;
     int64_t* plane = out.data() + n * s.out_c * s.positions();
 #pragma omp parallel for collapse(3) schedule(dynamic, 4)
     for (int64_t grp = 0; grp < s.groups; ++grp)
       for (int64_t ob = 0; ob < oc_blocks; ++ob)
         for (int64_t vb = 0; vb < v_blocks; ++vb) {
           const int64_t oc0 = grp * s.out_cg + ob * kChannels;
+          const int64_t r0 = runs.begin[vb];
           const KernelArgs a{bits.data() + grp * layout.words * layout.plane,
                              w->bits.data() + oc0 * n_steps,
                              std::min(kChannels, (grp + 1) * s.out_cg - oc0),
@@ -383,10 +438,10 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
                              base.data() + oc0,
                              plane + oc0 * s.positions(),
                              s.positions(),
-                             s.out_h,
-                             s.out_w,
-                             pad,
-                             oc0};
+                             runs.runs.data() + r0,
+                             runs.begin[vb + 1] - r0,
+                             pad ? pad->lines.data() + oc0 * corr_stride : nullptr,
+                             corr_stride};
           kernel(a);
         }
   }

@@ -11,8 +11,8 @@
 namespace qasim::kernels {
 
 // acc = bias + sum x * w when every value of x and w is -1 or +1 (zero points 0). Returns
-// false, leaving `out` untouched, when some value is not: the caller then takes the
-// integer path, which gives the exact result for any values.
+// false when some value is not (`out` may then hold partial results): the caller then
+// takes an integer path, which overwrites it with the exact result for any values.
 bool binary_conv(const ConvProblem& p, AccTensor& out);
 
 // Which instruction set the popcount kernel uses here ("avx512-vpopcntdq" or "scalar").

@@ -280,6 +280,15 @@ TEST(FastPaths, BinaryDeclaredButNotPlusMinusOne) {
   x[3] = 0;
   const QuantParams q = QuantParams::binary({1.f});
   EXPECT_EQ(conv2d_accumulate(x, q, w, q, {}, g), reference::conv2d_accumulate(x, q, w, q, {}, g));
+  // The binary path itself must decline (the dispatcher may not have asked it first).
+  AccTensor out({1, 4, 5, 5});
+  EXPECT_FALSE(binary_conv(*make_conv_problem(x, q, w, q, {}, g), out));
+  IntTensor w0 = w;
+  w0[7] = 2;
+  const IntTensor x_ok = random_tensor(rng, {1, 8, 5, 5}, bin());
+  EXPECT_FALSE(binary_conv(*make_conv_problem(x_ok, q, w0, q, {}, g), out));
+  EXPECT_EQ(conv2d_accumulate(x_ok, q, w0, q, {}, g),
+            reference::conv2d_accumulate(x_ok, q, w0, q, {}, g));
 }
 
 TEST(FastPaths, WeightsChangedInPlaceAreNotServedStale) {
