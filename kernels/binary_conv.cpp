@@ -105,9 +105,9 @@ using PackRowFn = uint32_t (*)(const ConvProblem&, const Layout&, int64_t, int64
 // Padding stays 0, i.e. +1 (taken back out through PaddingCorrection). False when some
 // value of the image is not -1 or +1.
 bool pack_image(const ConvProblem& p, const Layout& l, int64_t n, PackRowFn pack_row,
-                std::vector<uint64_t>& bits) {
+                uint64_t* bits, size_t words) {
   const ConvShape& s = p.s;
-  std::fill(bits.begin(), bits.end(), 0);
+  std::fill(bits, bits + words, 0);
   const int64_t rows = s.groups * l.words * s.in_h;
   uint32_t bad = 0;
 #pragma omp parallel reduction(| : bad) if (s.in_c * s.in_h * s.in_w > (1 << 15))
@@ -116,7 +116,7 @@ bool pack_image(const ConvProblem& p, const Layout& l, int64_t n, PackRowFn pack
 #pragma omp for schedule(static)
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t y = r % s.in_h, word = r / s.in_h % l.words, grp = r / s.in_h / l.words;
-      bad |= pack_row(p, l, n, grp, word, y, line.data(), bits.data());
+      bad |= pack_row(p, l, n, grp, word, y, line.data(), bits);
     }
   }
   return bad == 0;
@@ -393,7 +393,8 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
   // Spare words after the last plane: the last block's lanes past the output and taps
   // past the right edge of its last row read (and drop) up to this many.
   const int64_t spare = kLanes + layout.row_len + int64_t{g.kernel_w} * g.dilation_w;
-  std::vector<uint64_t> bits(static_cast<size_t>(s.groups * layout.words * layout.plane + spare));
+  const size_t words = static_cast<size_t>(s.groups * layout.words * layout.plane + spare);
+  uint64_t* const bits = scratch<uint64_t>(ScratchSlot::Input, words);
   const std::shared_ptr<const PackedWeights> w = p.weights->derived<PackedWeights>(
       "binary", [&] { return pack_weights_bits(p, layout.words); });
   std::vector<int64_t> base(static_cast<size_t>(s.out_c));
@@ -422,7 +423,7 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
   for (int64_t n = 0; n < s.batch; ++n) {
     // A value other than +-1 (outside the scheme) sends the whole call to the integer
     // paths, which overwrite every output.
-    if (!pack_image(p, layout, n, pack_row, bits)) return false;
+    if (!pack_image(p, layout, n, pack_row, bits, words)) return false;
     int64_t* plane = out.data() + n * s.out_c * s.positions();
 #pragma omp parallel for collapse(3) schedule(dynamic, 4)
     for (int64_t grp = 0; grp < s.groups; ++grp)
@@ -430,7 +431,7 @@ bool binary_conv(const ConvProblem& p, AccTensor& out) {
         for (int64_t vb = 0; vb < v_blocks; ++vb) {
           const int64_t oc0 = grp * s.out_cg + ob * kChannels;
           const int64_t r0 = runs.begin[vb];
-          const KernelArgs a{bits.data() + grp * layout.words * layout.plane,
+          const KernelArgs a{bits + grp * layout.words * layout.plane,
                              w->bits.data() + oc0 * n_steps,
                              std::min(kChannels, (grp + 1) * s.out_cg - oc0),
                              &layout,

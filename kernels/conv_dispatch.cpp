@@ -18,11 +18,13 @@ namespace {
 void run_conv(const ConvProblem& p, bool binary, AccTensor& out) {
   if (out.empty()) return;
   if (binary) {
-    // XNOR/popcount does 512 binary MACs per vpopcntq, but an AMX tile multiply does 1024
-    // int8 MACs per cycle: measured on ResNet-18 shapes (results/golden_kernels.md) the
-    // binary path runs at 0.6-0.8x of oneDNN's AMX kernels, and ahead of everything else.
-    // So +-1 data goes through oneDNN where its kernel is AMX. The binary path declines
-    // when a value is not +-1 (the scheme promises it, but the data decides).
+    // XNOR/popcount does 512 binary MACs per vpopcntq (at best one per cycle), an AMX tile
+    // multiply 1024 int8 MACs per cycle. Measured on ResNet-18's convs (2 threads, see
+    // results/golden_kernels.md) the binary path runs at 0.3-1.25x of oneDNN's AMX kernels
+    // (0.5x over the network), but at 1.4-1.9x of its AVX-512 VNNI kernels on the 3x3
+    // convs of 28x28 maps and smaller. So +-1 data goes through oneDNN where its kernel is
+    // AMX, else here. The binary path declines when a value is not +-1 (the scheme
+    // promises it, but the data decides).
     const bool amx = onednn_conv_impl(p).find("amx") != std::string::npos;
     if (amx && onednn_conv(p, out)) return;
     if (binary_conv(p, out)) return;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <numeric>
 #include <stdexcept>
 
@@ -303,6 +304,25 @@ std::optional<ConvProblem> make_conv_problem(const IntTensor& x, const QuantPara
   return p;
 }
 
+void* scratch_buffer(ScratchSlot slot, size_t bytes) {
+  struct AlignedFree {
+    void operator()(void* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+  struct Buffer {
+    std::unique_ptr<void, AlignedFree> data;
+    size_t size = 0;
+  };
+  thread_local Buffer buffers[static_cast<size_t>(ScratchSlot::Count)];
+  Buffer& b = buffers[static_cast<size_t>(slot)];
+  if (b.size < bytes) {
+    // Grown to the largest request and kept: the golden engine repeats the same shapes.
+    b.data.reset();
+    b.size = std::max(bytes, size_t{4096});
+    b.data.reset(::operator new[](b.size, std::align_val_t{64}));
+  }
+  return b.data.get();
+}
+
 bool ConvProblem::w_zp_nonzero() const {
   return std::any_of(w_zp.begin(), w_zp.end(), [](int32_t z) { return z != 0; });
 }
@@ -343,9 +363,10 @@ void conv_gemm_typed(const ConvProblem& p, const GemmEncoding& xe, const GemmEnc
     constant[oc] = (p.bias.empty() ? 0 : p.bias[oc]) - zx * packed->sums[oc] + s.k * zx * zw[oc];
   }
 
-  std::vector<TB> staged(static_cast<size_t>(s.padded_h * s.padded_w * s.in_c));
+  TB* const staged =
+      scratch<TB>(ScratchSlot::Input, static_cast<size_t>(s.padded_h * s.padded_w * s.in_c));
   auto run_group = [&](int64_t n, int64_t grp, TB* cols, int64_t* row_sums) {
-    im2col<TB>(staged.data(), s, p.g, grp, ks, cols, need_row_sums ? row_sums : nullptr);
+    im2col<TB>(staged, s, p.g, grp, ks, cols, need_row_sums ? row_sums : nullptr);
     int64_t* c = out.data() + (n * s.out_c + grp * s.out_cg) * positions;
     const GemmShape shape{s.out_cg, positions, s.k, positions, 1};
     gemm_int<TA, TB>(shape, packed->rows.data() + grp * s.out_cg * ks, cols, c, we.max_abs,
@@ -363,20 +384,20 @@ void conv_gemm_typed(const ConvProblem& p, const GemmEncoding& xe, const GemmEnc
   // parallel on its own.
   const bool per_group_threads = s.groups >= 2 * omp_get_max_threads();
   for (int64_t n = 0; n < s.batch; ++n) {
-    stage_nhwc<TB>(p.x, n, s, p.g, xe.offset, p.x_zp, staged.data());
+    stage_nhwc<TB>(p.x, n, s, p.g, xe.offset, p.x_zp, staged);
     if (per_group_threads) {
 #pragma omp parallel
       {
-        std::vector<TB> cols(cols_size);
-        std::vector<int64_t> row_sums(static_cast<size_t>(positions));
+        // Each thread's own scratch (thread_local), distinct from the staged input's slot.
+        TB* const cols = scratch<TB>(ScratchSlot::Output, cols_size);
+        int64_t* const row_sums = scratch<int64_t>(ScratchSlot::Library, positions);
 #pragma omp for schedule(dynamic, 1)
-        for (int64_t grp = 0; grp < s.groups; ++grp)
-          run_group(n, grp, cols.data(), row_sums.data());
+        for (int64_t grp = 0; grp < s.groups; ++grp) run_group(n, grp, cols, row_sums);
       }
     } else {
-      std::vector<TB> cols(cols_size);
-      std::vector<int64_t> row_sums(static_cast<size_t>(positions));
-      for (int64_t grp = 0; grp < s.groups; ++grp) run_group(n, grp, cols.data(), row_sums.data());
+      TB* const cols = scratch<TB>(ScratchSlot::Output, cols_size);
+      int64_t* const row_sums = scratch<int64_t>(ScratchSlot::Library, positions);
+      for (int64_t grp = 0; grp < s.groups; ++grp) run_group(n, grp, cols, row_sums);
     }
   }
 }

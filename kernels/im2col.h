@@ -64,6 +64,17 @@ class WeightEntry {
 std::shared_ptr<WeightEntry> cached_weights(const IntTensor& w);
 void clear_weight_cache();
 
+// Per-thread scratch memory reused across calls (64-byte aligned, uninitialised): large
+// temporaries such as staged inputs and s32 results would otherwise be fresh pages,
+// faulted in on every call, which cost more than the convolution on big maps. A slot is
+// one buffer; a call uses distinct slots for buffers it holds at the same time.
+enum class ScratchSlot { Input, Output, Library, Count };
+void* scratch_buffer(ScratchSlot slot, size_t bytes);
+template <typename T>
+T* scratch(ScratchSlot slot, size_t count) {
+  return static_cast<T*>(scratch_buffer(slot, count * sizeof(T)));
+}
+
 // One convolution as every fast path sees it: operands, zero points resolved per output
 // channel, and the ranges the operands actually span (which pick the element types).
 struct ConvProblem {

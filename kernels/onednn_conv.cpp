@@ -246,19 +246,19 @@ bool onednn_conv(const ConvProblem& p, AccTensor& out) {
 
   // Buffers are fully overwritten: no zero fill (it would cost as much as the staging).
   const memory::desc& src_md = entry->pd.src_desc();
-  const auto src = std::make_unique_for_overwrite<uint8_t[]>(src_md.get_size());
+  uint8_t* const src = scratch<uint8_t>(ScratchSlot::Input, src_md.get_size());
   if (plan.x.elem == GemmElem::U8)
-    stage_batch<uint8_t>(p, plan, src.get());
+    stage_batch<uint8_t>(p, plan, src);
   else
-    stage_batch<int8_t>(p, plan, reinterpret_cast<int8_t*>(src.get()));
+    stage_batch<int8_t>(p, plan, reinterpret_cast<int8_t*>(src));
   const int64_t positions = s.positions();
-  const auto dst =
-      std::make_unique_for_overwrite<int32_t[]>(static_cast<size_t>(s.batch * positions * s.out_c));
-  const auto scratch =
-      std::make_unique_for_overwrite<uint8_t[]>(entry->pd.scratchpad_desc().get_size());
-  memory src_mem(src_md, cpu_engine(), src.get());
-  memory dst_mem(entry->pd.dst_desc(), cpu_engine(), dst.get());
-  memory scratch_mem(entry->pd.scratchpad_desc(), cpu_engine(), scratch.get());
+  int32_t* const dst =
+      scratch<int32_t>(ScratchSlot::Output, static_cast<size_t>(s.batch * positions * s.out_c));
+  uint8_t* const pad =
+      scratch<uint8_t>(ScratchSlot::Library, entry->pd.scratchpad_desc().get_size());
+  memory src_mem(src_md, cpu_engine(), src);
+  memory dst_mem(entry->pd.dst_desc(), cpu_engine(), dst);
+  memory scratch_mem(entry->pd.scratchpad_desc(), cpu_engine(), pad);
   entry->prim.execute(stream, {{DNNL_ARG_SRC, src_mem},
                                {DNNL_ARG_WEIGHTS, w->packed},
                                {DNNL_ARG_DST, dst_mem},
@@ -284,7 +284,7 @@ bool onednn_conv(const ConvProblem& p, AccTensor& out) {
 #pragma omp parallel for collapse(2) if (out.size() > (1 << 14))
     for (int64_t n = 0; n < s.batch; ++n)
       for (int64_t b = 0; b < blocks; ++b)
-        widen_block_avx512(dst.get() + n * image + b * 16 * s.out_c, s.out_c, constant.data(),
+        widen_block_avx512(dst + n * image + b * 16 * s.out_c, s.out_c, constant.data(),
                            out.data() + n * image + b * 16, positions);
     for (int64_t n = 0; n < s.batch; ++n)
       for (int64_t oc = 0; oc < s.out_c; ++oc)
@@ -304,7 +304,7 @@ bool onednn_conv(const ConvProblem& p, AccTensor& out) {
       for (int64_t pt = 0; pt < pos_tiles; ++pt) {
         const int64_t oc1 = std::min(s.out_c, (ot + 1) * kTile);
         const int64_t i0 = pt * kTile, i1 = std::min(positions, i0 + kTile);
-        const int32_t* in = dst.get() + n * image;
+        const int32_t* in = dst + n * image;
         for (int64_t oc = ot * kTile; oc < oc1; ++oc) {
           int64_t* row = out.data() + (n * s.out_c + oc) * positions;
           const int64_t* win =
