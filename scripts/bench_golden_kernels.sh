@@ -102,6 +102,9 @@ mkdir -p results
   echo "  its range, compares the weights in full against the cached copy and allocates the"
   echo "  zero-filled int64 output; *batch 8*: the same call on 8 images (the golden engine"
   echo "  runs a batch per call, so those per-call costs are shared)."
+  echo "  On conv1 the batch-8 call is dominated by allocating its 51 MB int64 result: glibc"
+  echo "  maps such blocks fresh on every call (~20 ms of page faults and zeroing here);"
+  echo "  \`GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824\` keeps them in the heap."
   echo "- *binary*: \`binary_conv\` (XNOR/popcount) on a prepared problem, W1A1."
   echo "- *generic GEMM*: \`conv_via_gemm\`, the path for widths other than 8 bits."
   echo
