@@ -89,7 +89,7 @@ mkdir -p results
        "PyTorch $torch_version (Debian python3-torch), commit $(git rev-parse --short HEAD)"
   echo "- Threads: $threads. Load average (1/5/15 min) before (a): $load_a; (b): $load_b;" \
        "(c): $load_c."
-  echo "- 1 MAC = one multiply-accumulate; figures are medians over repeated calls, batch 1."
+  echo "- 1 MAC = one multiply-accumulate; figures are medians over repeated calls, batch 1 unless a column says otherwise."
   echo
   echo "## (a) Per-layer throughput of the exact paths, ResNet-18 at 224x224"
   echo
