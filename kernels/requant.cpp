@@ -175,6 +175,18 @@ IntTensor Requantizer::apply(const AccTensor& acc) const {
       continue;
     }
     const Channel& c = m_channels[static_cast<size_t>(channel)];
+    if (m_numerics.requant == RequantMode::OnnxFloat) {
+      // fp::requantize's OnnxFloat branch inlined for the hot loop: the same float32
+      // product, then clamp and round half to even (clamping to integer bounds before or
+      // after rounding gives the same integer).
+      const double lo = static_cast<double>(m_lo) - m_zero_point;
+      const double hi = static_cast<double>(m_hi) - m_zero_point;
+      for (int64_t i = p * inner; i < (p + 1) * inner; ++i) {
+        const double v = static_cast<float>(in[i]) * c.float_multiplier;
+        out[i] = static_cast<int32_t>(std::nearbyint(std::clamp(v, lo, hi))) + m_zero_point;
+      }
+      continue;
+    }
     fp::Multiplier m;
     m.onnx = c.float_multiplier;
     m.q31 = {c.fixed_multiplier, c.shift};
