@@ -21,8 +21,8 @@ SelectedArch select_arch(const std::string& spec) {
   if (!registry.find(spec)) {
     std::string names;
     for (const arch::ArchInfo& a : registry.all()) names += (names.empty() ? "" : ", ") + a.name;
-    throw UsageError(fmt::format("unknown accelerator '{}' (known: {}; or a params .yaml file)",
-                                 spec, names));
+    throw UsageError(
+        fmt::format("unknown accelerator '{}' (known: {}; or a params .yaml file)", spec, names));
   }
   return {spec, arch::nvdla::NvdlaParams::schema().preset_value(spec)};
 }

@@ -47,6 +47,8 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   fs::rename(temp, target);
 }
 
-bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderr_is_tty() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 }  // namespace qasim::dse

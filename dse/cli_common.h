@@ -33,8 +33,8 @@ struct Command {
 // Parses `args` against `options` (+ positional names); prints help and returns false
 // when --help was given. Throws UsageError on bad flags.
 bool parse_args(const std::vector<std::string>& args, const std::string& usage,
-                const po::options_description& options, const po::positional_options_description& positional,
-                po::variables_map& vm);
+                const po::options_description& options,
+                const po::positional_options_description& positional, po::variables_map& vm);
 
 // Writes `text` to `path` atomically (temp file + rename), creating parent folders.
 void write_file_atomically(const std::string& path, const std::string& text);

@@ -26,15 +26,17 @@ LayerReport layer_report(const workloads::GoldenEngine& engine, int64_t images) 
                workloads::to_string(l.output_shape), describe_weights(l),
                human_count(static_cast<double>(g.layer_macs(i))),
                fmt::format("{:.3f}", 1e3 * p.seconds / images),
-               p.macs ? fmt::format("{:.1f}", gmacs) : "", fmt::format("[{}, {}]", p.out_min, p.out_max)});
-    r.json["layers"].push_back({{"index", i},
-                                {"name", l.name},
-                                {"op", workloads::to_string(l.kind)},
-                                {"output_shape", {l.output_shape.c, l.output_shape.h, l.output_shape.w}},
-                                {"macs_per_image", g.layer_macs(i)},
-                                {"seconds", p.seconds},
-                                {"out_min", p.out_min},
-                                {"out_max", p.out_max}});
+               p.macs ? fmt::format("{:.1f}", gmacs) : "",
+               fmt::format("[{}, {}]", p.out_min, p.out_max)});
+    r.json["layers"].push_back(
+        {{"index", i},
+         {"name", l.name},
+         {"op", workloads::to_string(l.kind)},
+         {"output_shape", {l.output_shape.c, l.output_shape.h, l.output_shape.w}},
+         {"macs_per_image", g.layer_macs(i)},
+         {"seconds", p.seconds},
+         {"out_min", p.out_min},
+         {"out_max", p.out_max}});
   }
   r.json["seconds"] = seconds;
   r.json["gmac_per_second"] = seconds > 0 ? macs / seconds / 1e9 : 0;
@@ -60,8 +62,7 @@ nlohmann::json numerics_json(const kernels::Numerics& n) {
 void accumulate(kernels::Mismatch& total, const kernels::Mismatch& more) {
   const int64_t n = total.total + more.total;
   if (n > 0)
-    total.mean_abs_diff =
-        (total.mean_abs_diff * total.total + more.mean_abs_diff * more.total) / n;
+    total.mean_abs_diff = (total.mean_abs_diff * total.total + more.mean_abs_diff * more.total) / n;
   total.total = n;
   total.differing += more.differing;
   total.max_abs_diff = std::max(total.max_abs_diff, more.max_abs_diff);
@@ -77,7 +78,8 @@ std::string mismatch_table(const workloads::Graph& g,
                fmt::format("{:.2f}", m.total ? 100.0 * m.differing / m.total : 0.0),
                std::to_string(m.max_abs_diff), fmt::format("{:.4f}", m.mean_abs_diff)});
   }
-  return t.render() + "(differences compound: each layer sees the previous layers' changed values)\n";
+  return t.render() +
+         "(differences compound: each layer sees the previous layers' changed values)\n";
 }
 
 nlohmann::json mismatch_json(const workloads::Graph& g,

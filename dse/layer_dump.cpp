@@ -16,7 +16,8 @@ namespace {
 std::string npy_name(size_t index, const std::string& layer) {
   std::string safe;
   for (char c : layer)
-    safe += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '_';
+    safe +=
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '_';
   return fmt::format("{:03d}_{}.npy", index, safe);
 }
 

@@ -17,31 +17,31 @@ namespace qasim::dse {
 using workloads::InputError;
 
 void ModelOptions::add_to(po::options_description& options) {
-  options.add_options()
-      ("model,m", po::value(&spec), "zoo:NAME (see `qasim zoo list`) or a quantized .onnx file")
-      ("input-shape", po::value(&input_shape),
-       "zoo models: input as CxHxW, e.g. 1x28x28 (default: the dataset's, else the model's)")
-      ("classes", po::value(&classes), "zoo models: number of classes (default: the dataset's)")
-      ("width", po::value(&width)->default_value(1.0), "zoo models: channel width multiplier")
-      ("wbits", po::value(&wbits)->default_value(8), "zoo models: weight bits (1-16)")
-      ("abits", po::value(&abits)->default_value(8), "zoo models: activation bits (2-16)")
-      ("scheme", po::value(&scheme)->default_value("uniform"),
-       "zoo models: weight scheme uniform|binary|ternary|pow2|codebook|fixed")
-      ("first-bits", po::value(&first_bits)->default_value(0),
-       "zoo models: first layer weight bits (0: 8 when --wbits < 8)")
-      ("last-bits", po::value(&last_bits)->default_value(0),
-       "zoo models: last layer weight bits (0: 8 when --wbits < 8)")
-      ("precision", po::value(&precision_file),
-       "zoo models: YAML of per-layer precision, layer: {wbits: 4, abits: 4, scheme: uniform}")
-      ("seed", po::value(&seed)->default_value(1), "zoo models: seed of the random weights");
+  options.add_options()("model,m", po::value(&spec),
+                        "zoo:NAME (see `qasim zoo list`) or a quantized .onnx file")(
+      "input-shape", po::value(&input_shape),
+      "zoo models: input as CxHxW, e.g. 1x28x28 (default: the dataset's, else the model's)")(
+      "classes", po::value(&classes), "zoo models: number of classes (default: the dataset's)")(
+      "width", po::value(&width)->default_value(1.0), "zoo models: channel width multiplier")(
+      "wbits", po::value(&wbits)->default_value(8), "zoo models: weight bits (1-16)")(
+      "abits", po::value(&abits)->default_value(8), "zoo models: activation bits (2-16)")(
+      "scheme", po::value(&scheme)->default_value("uniform"),
+      "zoo models: weight scheme uniform|binary|ternary|pow2|codebook|fixed")(
+      "first-bits", po::value(&first_bits)->default_value(0),
+      "zoo models: first layer weight bits (0: 8 when --wbits < 8)")(
+      "last-bits", po::value(&last_bits)->default_value(0),
+      "zoo models: last layer weight bits (0: 8 when --wbits < 8)")(
+      "precision", po::value(&precision_file),
+      "zoo models: YAML of per-layer precision, layer: {wbits: 4, abits: 4, scheme: uniform}")(
+      "seed", po::value(&seed)->default_value(1), "zoo models: seed of the random weights");
 }
 
 void DatasetOptions::add_to(po::options_description& options) {
-  options.add_options()
-      ("dataset,d", po::value(&spec)->default_value("fashion-mnist"),
-       "fashion-mnist (Debian's dataset-fashion-mnist) | idx:IMAGES,LABELS (MNIST-format) | "
-       "cifar10:DIR (binary batches) | synthetic")
-      ("split", po::value(&split)->default_value("test"), "test or train");
+  options.add_options()(
+      "dataset,d", po::value(&spec)->default_value("fashion-mnist"),
+      "fashion-mnist (Debian's dataset-fashion-mnist) | idx:IMAGES,LABELS (MNIST-format) | "
+      "cifar10:DIR (binary batches) | synthetic")("split", po::value(&split)->default_value("test"),
+                                                  "test or train");
 }
 
 namespace {
@@ -50,10 +50,10 @@ workloads::Shape3 parse_shape(const std::string& text) {
   workloads::Shape3 s;
   char x1 = 0, x2 = 0;
   std::istringstream in(text);
-  if (!(in >> s.c >> x1 >> s.h >> x2 >> s.w) || x1 != 'x' || x2 != 'x' || !in.eof() ||
-      s.c <= 0 || s.h <= 0 || s.w <= 0)
-    throw UsageError(fmt::format("--input-shape '{}' is not CxHxW with positive sizes (e.g. 3x32x32)",
-                                 text));
+  if (!(in >> s.c >> x1 >> s.h >> x2 >> s.w) || x1 != 'x' || x2 != 'x' || !in.eof() || s.c <= 0 ||
+      s.h <= 0 || s.w <= 0)
+    throw UsageError(
+        fmt::format("--input-shape '{}' is not CxHxW with positive sizes (e.g. 3x32x32)", text));
   return s;
 }
 
@@ -65,8 +65,10 @@ void read_precision_file(const std::string& path, workloads::ZooOptions& zoo) {
     const std::string layer = kv.first.as<std::string>();
     sim::require_known_keys(kv.second, {"wbits", "abits", "scheme"}, path);
     workloads::LayerPrecision p;
-    if (kv.second["wbits"]) p.weight_bits = sim::yaml_scalar<int>(kv.second["wbits"], "wbits", path);
-    if (kv.second["abits"]) p.activation_bits = sim::yaml_scalar<int>(kv.second["abits"], "abits", path);
+    if (kv.second["wbits"])
+      p.weight_bits = sim::yaml_scalar<int>(kv.second["wbits"], "wbits", path);
+    if (kv.second["abits"])
+      p.activation_bits = sim::yaml_scalar<int>(kv.second["abits"], "abits", path);
     if (kv.second["scheme"]) {
       const YAML::Node n = kv.second["scheme"];
       try {
@@ -127,8 +129,8 @@ workloads::Graph load_model(const ModelOptions& o, bool with_weights,
                : workloads::make_synthetic(kCalibrationImages, in.c, in.h, in.w,
                                            std::max(graph.num_classes, 2), o.seed);
     const int64_t count = std::min<int64_t>(kCalibrationImages, samples.size());
-    workloads::calibrate_activation_scales(
-        graph, workloads::to_model_input(samples, 0, count, graph));
+    workloads::calibrate_activation_scales(graph,
+                                           workloads::to_model_input(samples, 0, count, graph));
   }
   return graph;
 }

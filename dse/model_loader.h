@@ -29,7 +29,8 @@ struct ModelOptions {
 };
 
 struct DatasetOptions {
-  std::string spec = "fashion-mnist";  // fashion-mnist | idx:IMAGES,LABELS | cifar10:DIR | synthetic
+  std::string spec =
+      "fashion-mnist";  // fashion-mnist | idx:IMAGES,LABELS | cifar10:DIR | synthetic
   std::string split = "test";
   void add_to(po::options_description& options);
 };

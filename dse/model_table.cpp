@@ -30,18 +30,24 @@ std::string geometry(const workloads::Graph& g, const Layer& l) {
       return s;
     }
     case OpKind::MaxPool:
-    case OpKind::AvgPool: return fmt::format("{}x{}/{}", k.kernel_h, k.kernel_w, k.stride_h);
-    default: return "";
+    case OpKind::AvgPool:
+      return fmt::format("{}x{}/{}", k.kernel_h, k.kernel_w, k.stride_h);
+    default:
+      return "";
   }
 }
 
 std::string activation(const Layer& l) {
   if (l.output_q.scheme == kernels::Scheme::Binary && l.kind != OpKind::MaxPool) return "sign";
   switch (l.activation) {
-    case kernels::Activation::None: return "";
-    case kernels::Activation::Relu: return "relu";
-    case kernels::Activation::Relu6: return "relu6";
-    case kernels::Activation::Clip: return fmt::format("clip[{},{}]", l.clip_lo, l.clip_hi);
+    case kernels::Activation::None:
+      return "";
+    case kernels::Activation::Relu:
+      return "relu";
+    case kernels::Activation::Relu6:
+      return "relu6";
+    case kernels::Activation::Clip:
+      return fmt::format("clip[{},{}]", l.clip_lo, l.clip_hi);
   }
   return "";
 }
@@ -54,16 +60,15 @@ std::string output_precision(const kernels::QuantParams& q) {
 }
 
 std::string model_table(const workloads::Graph& g) {
-  Table t({"#", "layer", "op", "input", "output", "kernel", "act", "weights", "out", "MACs",
-           "params"});
+  Table t(
+      {"#", "layer", "op", "input", "output", "kernel", "act", "weights", "out", "MACs", "params"});
   for (size_t i = 0; i < g.layers.size(); ++i) {
     const Layer& l = g.layers[i];
     const std::string in =
         l.inputs.empty() ? "" : workloads::to_string(g.layers[l.inputs[0]].output_shape);
     t.add_row({std::to_string(i), l.name, workloads::to_string(l.kind), in,
                workloads::to_string(l.output_shape), geometry(g, l), activation(l),
-               describe_weights(l),
-               output_precision(l.output_q),
+               describe_weights(l), output_precision(l.output_q),
                l.fixed_weights ? "-" : human_count(static_cast<double>(g.layer_macs(i))),
                l.fixed_weights ? "-" : human_count(static_cast<double>(g.layer_params(i)))});
   }

@@ -2,6 +2,10 @@
 
 #include <omp.h>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 namespace qasim::kernels {
 
 bool have_onednn() {
@@ -37,6 +41,16 @@ std::string cpu_features() {
   add(__builtin_cpu_supports("popcnt"), "popcnt");
 #endif
   return s.empty() ? "baseline" : s;
+}
+
+bool cpu_has_avx_vnni() {
+#if defined(__x86_64__)
+  // CPUID leaf 7, subleaf 1, EAX bit 4.
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)) != 0;
+#else
+  return false;
+#endif
 }
 
 }  // namespace qasim::kernels

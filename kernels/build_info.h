@@ -5,9 +5,11 @@
 
 namespace qasim::kernels {
 
-bool have_onednn();     // int8 accumulators through oneDNN (Debian's libdnnl)
-int max_threads();      // OpenMP threads the kernels use
+bool have_onednn();          // int8 accumulators through oneDNN (Debian's libdnnl)
+int max_threads();           // OpenMP threads the kernels use
 std::string cpu_features();  // the SIMD features detected at run time, e.g. "avx2 avx512vnni"
-void set_threads(int n);     // 0 keeps the default (all cores)
+void set_threads(int n);
+// AVX-VNNI (the VEX form), read from CPUID: clang 14's __builtin_cpu_supports lacks it.
+bool cpu_has_avx_vnni();     // 0 keeps the default (all cores)
 
 }  // namespace qasim::kernels

@@ -84,6 +84,8 @@ int32_t requantize(RequantMode mode, const Multiplier& m, int64_t acc, int32_t z
 // from the build: kernels (and whoever includes them) compile with -ffp-contract=off, so no
 // multiply is fused with an add into an FMA, and x86-64 evaluates float in float32. Being
 // inline, it leaves the loops around it free to vectorize.
-inline float rounded(float v) { return v; }
+inline float rounded(float v) {
+  return v;
+}
 
 }  // namespace qasim::kernels::fixed_point

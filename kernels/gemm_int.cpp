@@ -1,10 +1,8 @@
 #include "kernels/gemm_int.h"
 
-#include <omp.h>
+#include "kernels/build_info.h"
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-#endif
+#include <omp.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -143,27 +141,19 @@ template <typename TA, typename TB, typename Acc>
 
 enum class Isa { Base, Avx2, AvxVnni, Avx512Vnni };
 
-#if defined(__x86_64__)
-// AVX-VNNI (CPUID leaf 7, subleaf 1, EAX bit 4), read directly: clang 14's
-// __builtin_cpu_supports does not know the name "avxvnni".
-bool has_avx_vnni() {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)) != 0;
-}
-#endif
 
 Isa detect_isa() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   if (isa_cap() == IsaCap::Baseline) return Isa::Base;
   if (isa_cap() == IsaCap::Avx2) {
-    if (__builtin_cpu_supports("avx2") && has_avx_vnni()) return Isa::AvxVnni;
+    if (__builtin_cpu_supports("avx2") && cpu_has_avx_vnni()) return Isa::AvxVnni;
     return __builtin_cpu_supports("avx2") ? Isa::Avx2 : Isa::Base;
   }
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni"))
     return Isa::Avx512Vnni;
-  if (__builtin_cpu_supports("avx2") && has_avx_vnni()) return Isa::AvxVnni;
+  if (__builtin_cpu_supports("avx2") && cpu_has_avx_vnni()) return Isa::AvxVnni;
   if (__builtin_cpu_supports("avx2")) return Isa::Avx2;
 #endif
   return Isa::Base;

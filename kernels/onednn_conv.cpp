@@ -1,5 +1,7 @@
 #include "kernels/onednn_conv.h"
 
+#include "kernels/build_info.h"
+
 #include <fmt/format.h>
 #include <omp.h>
 
@@ -216,7 +218,7 @@ bool onednn_available() {
   static const bool usable = [] {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
+    return __builtin_cpu_supports("avx512vnni") || cpu_has_avx_vnni();
 #else
     return false;  // other CPUs: oneDNN int8 exactness not verified
 #endif

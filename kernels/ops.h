@@ -66,7 +66,9 @@ AccTensor fc_accumulate(const IntTensor& x, const QuantParams& xq, const IntTens
 void apply_overflow(AccTensor& acc, const AccumulatorSpec& spec);
 
 // Sign with sign(0) = +1: how every op produces a Binary-scheme output.
-inline int32_t binary_sign(int64_t v) { return v >= 0 ? 1 : -1; }
+inline int32_t binary_sign(int64_t v) {
+  return v >= 0 ? 1 : -1;
+}
 
 // Requantizes accumulators whose real scale is in_scale * w_scale[c] (c = channel along
 // axis 1; one w_scale means per tensor) to `out` integers, clamped to [lo, hi]. The exact
@@ -81,7 +83,7 @@ class Requantizer {
 
  private:
   struct Channel {
-    float float_multiplier;  // OnnxFloat
+    float float_multiplier;    // OnnxFloat
     int32_t fixed_multiplier;  // Gemmlowp M0 (Q31) or MulShift m
     int shift;                 // Gemmlowp right shift (negative: left) or MulShift s
   };
@@ -101,9 +103,8 @@ IntTensor avg_pool(const IntTensor& x, const QuantParams& xq, const ConvGeometry
 IntTensor global_avg_pool(const IntTensor& x, const QuantParams& xq, const QuantParams& out,
                           const Numerics& numerics);
 // y = requant(a) + requant(b) into `out`, each input rescaled, clamped to [lo, hi].
-IntTensor add(const IntTensor& a, const QuantParams& aq, const IntTensor& b,
-              const QuantParams& bq, const QuantParams& out, const Numerics& numerics,
-              int32_t lo, int32_t hi);
+IntTensor add(const IntTensor& a, const QuantParams& aq, const IntTensor& b, const QuantParams& bq,
+              const QuantParams& out, const Numerics& numerics, int32_t lo, int32_t hi);
 // Rescales x from xq to out (used by concat and by inputs of differing scale).
 IntTensor rescale(const IntTensor& x, const QuantParams& xq, const QuantParams& out,
                   const Numerics& numerics);

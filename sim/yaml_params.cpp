@@ -43,9 +43,9 @@ void require_known_keys(const YAML::Node& node, const std::vector<std::string>& 
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      throw InputError(yaml_place(kv.first, source),
-                       fmt::format("unknown key '{}' (expected one of: {})", key,
-                                   fmt::join(allowed, ", ")));
+      throw InputError(
+          yaml_place(kv.first, source),
+          fmt::format("unknown key '{}' (expected one of: {})", key, fmt::join(allowed, ", ")));
   }
 }
 
@@ -54,8 +54,8 @@ T yaml_scalar(const YAML::Node& node, const std::string& key, const std::string&
   try {
     return node.as<T>();
   } catch (const YAML::Exception&) {
-    const char* type = std::is_same_v<T, bool>     ? "a boolean"
-                       : std::is_integral_v<T>     ? "an integer"
+    const char* type = std::is_same_v<T, bool>       ? "a boolean"
+                       : std::is_integral_v<T>       ? "an integer"
                        : std::is_floating_point_v<T> ? "a number"
                                                      : "a string";
     throw InputError(yaml_place(node, source),

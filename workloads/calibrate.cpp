@@ -107,10 +107,11 @@ void calibrate_activation_scales(Graph& graph, const IntTensor& samples) {
         if (l.output_q.bits == xq.bits && l.output_q.is_signed == xq.is_signed)
           l.output_q = xq;
         else
-          l.output_q.scale = {static_cast<float>(xq.scale[0] * range_units(xq) /
-                                                 range_units(l.output_q))};
+          l.output_q.scale = {
+              static_cast<float>(xq.scale[0] * range_units(xq) / range_units(l.output_q))};
         break;
-      case OpKind::Input: break;
+      case OpKind::Input:
+        break;
     }
     outputs[i] = run_layer(graph, i, in, graph.numerics);
   }

@@ -49,7 +49,8 @@ IntTensor run_layer(const Graph& graph, size_t i, const std::vector<const IntTen
   };
   const auto [lo, hi] = kernels::activation_bounds(l.activation, l.output_q, l.clip_lo, l.clip_hi);
   switch (l.kind) {
-    case OpKind::Input: return *inputs[0];
+    case OpKind::Input:
+      return *inputs[0];
     case OpKind::Conv: {
       kernels::AccTensor acc = kernels::conv2d_accumulate(*inputs[0], in_q(0), l.weights,
                                                           l.weight_q, l.bias, l.geometry);
@@ -139,7 +140,8 @@ std::vector<IntTensor> GoldenEngine::execute(const IntTensor& input, bool keep_a
     LayerProfile& p = m_profile[i];
     p.seconds += took.count();
     p.macs += m_graph.layer_macs(i) * input.dim(0);
-    const auto [mn, mx] = std::minmax_element(outputs[i].values().begin(), outputs[i].values().end());
+    const auto [mn, mx] =
+        std::minmax_element(outputs[i].values().begin(), outputs[i].values().end());
     p.out_min = outputs[i].empty() ? 0 : *mn;
     p.out_max = outputs[i].empty() ? 0 : *mx;
     if (!keep_all)
@@ -149,7 +151,9 @@ std::vector<IntTensor> GoldenEngine::execute(const IntTensor& input, bool keep_a
   return outputs;
 }
 
-std::vector<IntTensor> GoldenEngine::run_all(const IntTensor& input) { return execute(input, true); }
+std::vector<IntTensor> GoldenEngine::run_all(const IntTensor& input) {
+  return execute(input, true);
+}
 
 IntTensor GoldenEngine::run(const IntTensor& input) {
   return std::move(execute(input, false).back());

@@ -10,20 +10,31 @@ using kernels::IntTensor;
 
 std::string to_string(OpKind k) {
   switch (k) {
-    case OpKind::Input: return "input";
-    case OpKind::Conv: return "conv";
-    case OpKind::FullyConnected: return "fc";
-    case OpKind::MaxPool: return "maxpool";
-    case OpKind::AvgPool: return "avgpool";
-    case OpKind::GlobalAvgPool: return "gap";
-    case OpKind::Add: return "add";
-    case OpKind::Concat: return "concat";
-    case OpKind::Flatten: return "flatten";
+    case OpKind::Input:
+      return "input";
+    case OpKind::Conv:
+      return "conv";
+    case OpKind::FullyConnected:
+      return "fc";
+    case OpKind::MaxPool:
+      return "maxpool";
+    case OpKind::AvgPool:
+      return "avgpool";
+    case OpKind::GlobalAvgPool:
+      return "gap";
+    case OpKind::Add:
+      return "add";
+    case OpKind::Concat:
+      return "concat";
+    case OpKind::Flatten:
+      return "flatten";
   }
   return "?";
 }
 
-std::string to_string(const Shape3& s) { return fmt::format("{}x{}x{}", s.c, s.h, s.w); }
+std::string to_string(const Shape3& s) {
+  return fmt::format("{}x{}x{}", s.c, s.h, s.w);
+}
 
 int Graph::find(const std::string& layer_name) const {
   for (size_t i = 0; i < layers.size(); ++i)
@@ -35,10 +46,14 @@ namespace {
 
 size_t expected_inputs(OpKind k) {
   switch (k) {
-    case OpKind::Input: return 0;
-    case OpKind::Add: return 2;
-    case OpKind::Concat: return 0;  // any number >= 2, checked separately
-    default: return 1;
+    case OpKind::Input:
+      return 0;
+    case OpKind::Add:
+      return 2;
+    case OpKind::Concat:
+      return 0;  // any number >= 2, checked separately
+    default:
+      return 1;
   }
 }
 
@@ -46,12 +61,13 @@ size_t expected_inputs(OpKind k) {
 
 void Graph::infer_shapes() {
   auto fail = [this](size_t i, const std::string& problem) {
-    const std::string where = i < layers.size()
-                                  ? fmt::format("model '{}', layer {} '{}'", name, i, layers[i].name)
-                                  : fmt::format("model '{}'", name);
+    const std::string where =
+        i < layers.size() ? fmt::format("model '{}', layer {} '{}'", name, i, layers[i].name)
+                          : fmt::format("model '{}'", name);
     throw InputError(where, problem);
   };
-  if (layers.empty() || layers[0].kind != OpKind::Input) fail(0, "the first layer must be the input");
+  if (layers.empty() || layers[0].kind != OpKind::Input)
+    fail(0, "the first layer must be the input");
   for (size_t i = 0; i < layers.size(); ++i) {
     Layer& l = layers[i];
     if (i > 0 && l.kind == OpKind::Input) fail(i, "only the first layer may be an input");
@@ -86,8 +102,8 @@ void Graph::infer_shapes() {
       case OpKind::Conv:
         if (l.out_channels <= 0) fail(i, "conv needs out_channels > 0");
         if (g.groups <= 0 || in.c % g.groups != 0 || l.out_channels % g.groups != 0)
-          fail(i, fmt::format("groups {} must divide in channels {} and out channels {}",
-                              g.groups, in.c, l.out_channels));
+          fail(i, fmt::format("groups {} must divide in channels {} and out channels {}", g.groups,
+                              in.c, l.out_channels));
         l.output_shape = spatial(in, l.out_channels);
         break;
       case OpKind::FullyConnected:
@@ -99,13 +115,17 @@ void Graph::infer_shapes() {
         if (g.groups != 1) fail(i, "pooling has no groups");
         l.output_shape = spatial(in, in.c);
         break;
-      case OpKind::GlobalAvgPool: l.output_shape = {in.c, 1, 1}; break;
-      case OpKind::Flatten: l.output_shape = {static_cast<int>(in.elements()), 1, 1}; break;
+      case OpKind::GlobalAvgPool:
+        l.output_shape = {in.c, 1, 1};
+        break;
+      case OpKind::Flatten:
+        l.output_shape = {static_cast<int>(in.elements()), 1, 1};
+        break;
       case OpKind::Add: {
         const Shape3 other = layers[l.inputs[1]].output_shape;
         if (!(other == in))
-          fail(i, fmt::format("add of mismatched shapes {} and {}", to_string(in),
-                              to_string(other)));
+          fail(i,
+               fmt::format("add of mismatched shapes {} and {}", to_string(in), to_string(other)));
         l.output_shape = in;
         break;
       }
@@ -122,7 +142,8 @@ void Graph::infer_shapes() {
         l.output_shape = out;
         break;
       }
-      case OpKind::Input: break;
+      case OpKind::Input:
+        break;
     }
   }
 }
@@ -149,8 +170,7 @@ void Graph::validate() const {
       const Shape3 in = copy.layers[l.inputs[0]].output_shape;
       kernels::Dims want;
       if (l.kind == OpKind::Conv)
-        want = {l.out_channels, in.c / l.geometry.groups, l.geometry.kernel_h,
-                l.geometry.kernel_w};
+        want = {l.out_channels, in.c / l.geometry.groups, l.geometry.kernel_h, l.geometry.kernel_w};
       else
         want = {l.out_channels, in.elements()};
       if (l.weights.dims() != want)
@@ -166,8 +186,8 @@ void Graph::validate() const {
       const int32_t lo = l.weight_q.qmin(), hi = l.weight_q.qmax();
       for (int64_t k = 0; k < l.weights.size(); ++k)
         if (l.weights[k] < lo || l.weights[k] > hi)
-          throw InputError(where, fmt::format("weight {} = {} outside [{}, {}]", k, l.weights[k],
-                                              lo, hi));
+          throw InputError(where,
+                           fmt::format("weight {} = {} outside [{}, {}]", k, l.weights[k], lo, hi));
     } catch (const std::invalid_argument& e) {
       throw InputError(where, e.what());
     }

@@ -46,7 +46,7 @@ struct Layer {
   bool count_include_pad = false;  // AvgPool
 
   kernels::Activation activation = kernels::Activation::None;  // fused after requantization
-  float clip_lo = 0.f, clip_hi = 0.f;                         // Activation::Clip, real units
+  float clip_lo = 0.f, clip_hi = 0.f;                          // Activation::Clip, real units
 
   kernels::QuantParams weight_q;  // Conv, FullyConnected
   kernels::IntTensor weights;     // decoded integers [OC, IC/g, KH, KW] or [OC, K]; may be
@@ -65,7 +65,7 @@ struct Layer {
 
 struct Graph {
   std::string name;
-  std::vector<Layer> layers;  // topological order; layers[0] is the single Input
+  std::vector<Layer> layers;   // topological order; layers[0] is the single Input
   kernels::Numerics numerics;  // the arithmetic the model was made for
   int num_classes = 0;         // 0 when the output is not a classifier
 

@@ -14,10 +14,10 @@ int cmd_export(const std::vector<std::string>& args) {
   std::string out, format;
   po::options_description options("options");
   model.add_to(options);
-  options.add_options()("out,o", po::value(&out), "the .onnx file to write")
-      ("format", po::value(&format)->default_value("qdq"),
-       "qdq (QuantizeLinear/DequantizeLinear; other than 8 bits via QONNX Quant) or qoperator "
-       "(QLinearConv/QLinearMatMul; 8-bit models only)");
+  options.add_options()("out,o", po::value(&out), "the .onnx file to write")(
+      "format", po::value(&format)->default_value("qdq"),
+      "qdq (QuantizeLinear/DequantizeLinear; other than 8 bits via QONNX Quant) or qoperator "
+      "(QLinearConv/QLinearMatMul; 8-bit models only)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;

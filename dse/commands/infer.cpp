@@ -61,8 +61,7 @@ int infer_npy(const InferOptions& o) {
   const std::vector<kernels::IntTensor> outputs = engine.run_all(input);
   const std::vector<int32_t> classes = workloads::argmax_classes(outputs.back());
   fmt::print("{}", layer_report(engine, 1).text);
-  for (size_t b = 0; b < classes.size(); ++b)
-    fmt::print("input {}: class {}\n", b, classes[b]);
+  for (size_t b = 0; b < classes.size(); ++b) fmt::print("input {}: class {}\n", b, classes[b]);
   if (!o.dump_dir.empty()) dump_layer_outputs(o.dump_dir, engine.graph(), outputs);
   return kExitOk;
 }
@@ -85,8 +84,7 @@ int infer_dataset(const InferOptions& o) {
   std::vector<kernels::IntTensor> first_outputs;
   for (int64_t first = 0; first < total; first += o.batch) {
     const int64_t count = std::min<int64_t>(o.batch, total - first);
-    const kernels::IntTensor x =
-        workloads::to_model_input(data, first, count, graph);
+    const kernels::IntTensor x = workloads::to_model_input(data, first, count, graph);
     std::vector<int32_t> pred, native_pred;
     if (native) {
       const auto a = engine.run_all(x), b = native->run_all(x);
@@ -110,7 +108,8 @@ int infer_dataset(const InferOptions& o) {
     progress.update(first + count, fmt::format("top-1 {:.2f}%", 100.0 * correct / (first + count)));
   }
   progress.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const LayerReport report = layer_report(engine, total);
   fmt::print("{}", report.text);
@@ -119,9 +118,10 @@ int infer_dataset(const InferOptions& o) {
              graph.name, data.name, o.dataset.split, total, accuracy, kernels::max_threads(),
              total / seconds);
   if (o.model.is_zoo())
-    fmt::print("note: zoo weights are seeded random (seed {}), not trained: expect chance-level "
-               "accuracy until a trained model is given\n",
-               o.model.seed);
+    fmt::print(
+        "note: zoo weights are seeded random (seed {}), not trained: expect chance-level "
+        "accuracy until a trained model is given\n",
+        o.model.seed);
   nlohmann::json json = report.json;
   json["model"] = graph.name;
   json["dataset"] = data.name;
@@ -133,10 +133,11 @@ int infer_dataset(const InferOptions& o) {
   if (native) {
     fmt::print("\nnumerics changed from the model's {} to {}:\n{}", numerics_label(graph.numerics),
                numerics_label(engine.numerics()), mismatch_table(graph, mismatch));
-    fmt::print("top-1 with the model's numerics {:.2f}%, with {} {:.2f}%; predictions agree on "
-               "{:.2f}% of images\n",
-               100.0 * native_correct / total, numerics_label(engine.numerics()), accuracy,
-               100.0 * agree / total);
+    fmt::print(
+        "top-1 with the model's numerics {:.2f}%, with {} {:.2f}%; predictions agree on "
+        "{:.2f}% of images\n",
+        100.0 * native_correct / total, numerics_label(engine.numerics()), accuracy,
+        100.0 * agree / total);
     json["native_numerics"] = numerics_json(graph.numerics);
     json["native_top1"] = 100.0 * native_correct / total;
     json["prediction_agreement"] = 100.0 * agree / total;
@@ -157,21 +158,21 @@ int cmd_infer(const std::vector<std::string>& args) {
   po::options_description options("options");
   o.model.add_to(options);
   o.dataset.add_to(options);
-  options.add_options()
-      ("images,n", po::value(&o.images)->default_value(0), "images to run (0: the whole split)")
-      ("batch", po::value(&o.batch)->default_value(64), "images per batch")
-      ("requant", po::value(&o.requant),
-       "run with another requantization mode (onnx|gemmlowp|mulshift) and report what differs")
-      ("arch", po::value(&o.arch),
-       "run with this accelerator's numerics (its requantization and accumulator), so the dumps "
-       "equal `qasim simulate --arch` file for file")
-      ("acc-bits", po::value(&o.acc_bits)->default_value(0), "accumulator bits (0: the model's)")
-      ("overflow", po::value(&o.overflow), "accumulator overflow: wrap|saturate")
-      ("input", po::value(&o.input_npy), "run one input tensor (.npy, CxHxW or NxCxHxW integers)")
-      ("dump-outputs", po::value(&o.dump_dir),
-       "write every layer's integer output as .npy into DIR (with --input, or the first batch)")
-      ("json", po::value(&o.json_path), "write the report as JSON")
-      ("threads", po::value(&o.threads)->default_value(0), "kernel threads (0: all cores)");
+  options.add_options()("images,n", po::value(&o.images)->default_value(0),
+                        "images to run (0: the whole split)")(
+      "batch", po::value(&o.batch)->default_value(64), "images per batch")(
+      "requant", po::value(&o.requant),
+      "run with another requantization mode (onnx|gemmlowp|mulshift) and report what differs")(
+      "arch", po::value(&o.arch),
+      "run with this accelerator's numerics (its requantization and accumulator), so the dumps "
+      "equal `qasim simulate --arch` file for file")(
+      "acc-bits", po::value(&o.acc_bits)->default_value(0), "accumulator bits (0: the model's)")(
+      "overflow", po::value(&o.overflow), "accumulator overflow: wrap|saturate")(
+      "input", po::value(&o.input_npy), "run one input tensor (.npy, CxHxW or NxCxHxW integers)")(
+      "dump-outputs", po::value(&o.dump_dir),
+      "write every layer's integer output as .npy into DIR (with --input, or the first batch)")(
+      "json", po::value(&o.json_path), "write the report as JSON")(
+      "threads", po::value(&o.threads)->default_value(0), "kernel threads (0: all cores)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
@@ -185,8 +186,9 @@ int cmd_infer(const std::vector<std::string>& args) {
   if (o.batch <= 0) throw UsageError("--batch must be positive");
   if (o.images < 0) throw UsageError("--images must not be negative");
   if (!o.dump_dir.empty() && o.input_npy.empty() && (o.images <= 0 || o.images > o.batch))
-    throw UsageError("--dump-outputs on a dataset needs --images N with N <= --batch "
-                     "(or give one tensor with --input)");
+    throw UsageError(
+        "--dump-outputs on a dataset needs --images N with N <= --batch "
+        "(or give one tensor with --input)");
   kernels::set_threads(o.threads);
   return o.input_npy.empty() ? infer_dataset(o) : infer_npy(o);
 }

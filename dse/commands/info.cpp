@@ -20,8 +20,9 @@ void print_build_info() {
   fmt::print("qasim {}\n", kVersion);
   fmt::print("  compiler        {} (C++{})\n", __VERSION__, __cplusplus / 100 % 100);
   fmt::print("  SystemC         {}\n", sc_core::sc_release());
-  fmt::print("  int8 kernels    {}\n", kernels::have_onednn() ? "oneDNN accumulators, qasim requantization"
-                                                              : "built-in exact GEMM");
+  fmt::print("  int8 kernels    {}\n", kernels::have_onednn()
+                                           ? "oneDNN accumulators, qasim requantization"
+                                           : "built-in exact GEMM");
   fmt::print("  CPU features    {}\n", kernels::cpu_features());
   fmt::print("  threads         {}\n", kernels::max_threads());
   fmt::print("  CUDA            not used by this release (the CUDA trainer arrives later)\n");
@@ -47,9 +48,10 @@ int cmd_info(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
-  if (!parse_args(args, "usage: qasim info [MODEL] [model options]\n\n"
-                        "Without a model: this build's features. With a model (zoo:NAME or a\n"
-                        ".onnx file): its per-layer table with shapes, precision, MACs, params.",
+  if (!parse_args(args,
+                  "usage: qasim info [MODEL] [model options]\n\n"
+                  "Without a model: this build's features. With a model (zoo:NAME or a\n"
+                  ".onnx file): its per-layer table with shapes, precision, MACs, params.",
                   options, positional, vm))
     return kExitOk;
   if (model.spec.empty()) {

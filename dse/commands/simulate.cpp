@@ -83,24 +83,25 @@ int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description options("options");
   o.model.add_to(options);
   o.dataset.add_to(options);
-  options.add_options()
-      ("arch,a", po::value(&o.arch)->default_value("nvdla_small"),
-       "accelerator: a name from `qasim list-archs`, or a params .yaml (preset: NAME + overrides)")
-      ("mode", po::value(&o.mode)->default_value("fast"),
-       "fast (no clock stepping, for sweeps) or cycle (SystemC, clock by clock); same counts")
-      ("images,n", po::value(&o.images)->default_value(1),
-       "dataset images run through the datapath and checked against the golden reference")
-      ("input", po::value(&o.input_npy), "run this input tensor (.npy) instead of dataset images")
-      ("dump-outputs", po::value(&o.dump_dir), "write every layer's integer output as .npy")
-      ("out,o", po::value(&o.out_dir), "write report.json and stats.json/.csv into DIR");
+  options.add_options()(
+      "arch,a", po::value(&o.arch)->default_value("nvdla_small"),
+      "accelerator: a name from `qasim list-archs`, or a params .yaml (preset: NAME + overrides)")(
+      "mode", po::value(&o.mode)->default_value("fast"),
+      "fast (no clock stepping, for sweeps) or cycle (SystemC, clock by clock); same counts")(
+      "images,n", po::value(&o.images)->default_value(1),
+      "dataset images run through the datapath and checked against the golden reference")(
+      "input", po::value(&o.input_npy), "run this input tensor (.npy) instead of dataset images")(
+      "dump-outputs", po::value(&o.dump_dir), "write every layer's integer output as .npy")(
+      "out,o", po::value(&o.out_dir), "write report.json and stats.json/.csv into DIR");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
-  if (!parse_args(args,
-                  "usage: qasim simulate --model MODEL --arch ARCH [--mode fast|cycle] [--out DIR]\n\n"
-                  "Simulates the model on an accelerator: per-layer cycles, MAC utilization, DRAM\n"
-                  "and buffer traffic, and a bit-exactness check of every layer's output.",
-                  options, positional, vm))
+  if (!parse_args(
+          args,
+          "usage: qasim simulate --model MODEL --arch ARCH [--mode fast|cycle] [--out DIR]\n\n"
+          "Simulates the model on an accelerator: per-layer cycles, MAC utilization, DRAM\n"
+          "and buffer traffic, and a bit-exactness check of every layer's output.",
+          options, positional, vm))
     return kExitOk;
   if (o.mode != "fast" && o.mode != "cycle")
     throw UsageError(fmt::format("--mode '{}' must be fast or cycle", o.mode));
@@ -123,9 +124,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
   // Timing and counts do not depend on the data; the datapath run checks the bits.
   std::unique_ptr<nv::FastModel> fast;
   std::unique_ptr<nv::CycleModel> cycle;
-  const nv::FastResult timing = o.mode == "fast"
-                                    ? (fast = std::make_unique<nv::FastModel>(graph, a.params))->run()
-                                    : (cycle = std::make_unique<nv::CycleModel>(graph, a.params))->run();
+  const nv::FastResult timing =
+      o.mode == "fast" ? (fast = std::make_unique<nv::FastModel>(graph, a.params))->run()
+                       : (cycle = std::make_unique<nv::CycleModel>(graph, a.params))->run();
   const sim::StatsRecorder& recorder = fast ? fast->recorder() : cycle->recorder();
   std::vector<kernels::IntTensor> outputs;
   const std::vector<std::string> differing = check_bit_exact(graph, a, input, outputs);

@@ -1,8 +1,8 @@
 // qasim zoo list: the networks `zoo:NAME` can name, with their default shapes and size.
 #include <fmt/format.h>
 
-#include "dse/commands.h"
 #include "dse/cli_common.h"
+#include "dse/commands.h"
 #include "dse/table.h"
 #include "workloads/zoo/zoo.h"
 
@@ -18,8 +18,9 @@ int cmd_zoo(const std::vector<std::string>& args) {
   if (!parse_args(args, "usage: qasim zoo list\n\nLists the networks of the model zoo.", options,
                   positional, vm))
     return kExitOk;
-  if (action != "list") throw UsageError(action.empty() ? "missing action (list)"
-                                                        : "unknown action '" + action + "' (list)");
+  if (action != "list")
+    throw UsageError(action.empty() ? "missing action (list)"
+                                    : "unknown action '" + action + "' (list)");
   Table t({"model", "input", "classes", "suits", "MACs", "params", "description"});
   for (const workloads::ZooEntry& e : workloads::zoo_list()) {
     const workloads::Graph g = workloads::make_zoo_model(e.name, {}, /*with_weights=*/false);
@@ -28,9 +29,10 @@ int cmd_zoo(const std::vector<std::string>& args) {
                human_count(static_cast<double>(workloads::learned_macs(g))),
                human_count(static_cast<double>(workloads::learned_params(g))), e.description});
   }
-  fmt::print("{}\nAny input shape, width multiplier and per-layer precision can be set: see "
-             "`qasim info --help`.\n",
-             t.render());
+  fmt::print(
+      "{}\nAny input shape, width multiplier and per-layer precision can be set: see "
+      "`qasim info --help`.\n",
+      t.render());
   return kExitOk;
 }
 

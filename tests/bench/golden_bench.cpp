@@ -49,7 +49,8 @@ Result measure(const std::string& model, int size, int images, int wbits, int ab
   const std::vector<workloads::LayerProfile> before = engine.profile();
   const auto start = std::chrono::steady_clock::now();
   engine.run(x);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double conv_seconds = 0;
   int64_t conv_macs = 0;
   for (size_t i = 0; i < g.layers.size(); ++i)

@@ -7,8 +7,7 @@
 namespace qasim::kernels {
 namespace {
 
-const RequantMode kModes[] = {RequantMode::OnnxFloat, RequantMode::Gemmlowp,
-                              RequantMode::MulShift};
+const RequantMode kModes[] = {RequantMode::OnnxFloat, RequantMode::Gemmlowp, RequantMode::MulShift};
 
 Numerics with(RequantMode m) {
   Numerics n;

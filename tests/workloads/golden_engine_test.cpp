@@ -71,7 +71,9 @@ Graph tiny_graph() {
   return g;
 }
 
-int32_t round_half_even(double v) { return static_cast<int32_t>(std::nearbyint(v)); }
+int32_t round_half_even(double v) {
+  return static_cast<int32_t>(std::nearbyint(v));
+}
 
 TEST(GoldenEngine, HandComputedChain) {
   const Graph g = tiny_graph();
@@ -103,7 +105,8 @@ TEST(GoldenEngine, HandComputedChain) {
       for (int xx = 0; xx < 2; ++xx) {
         int32_t m = 0;
         for (int dy = 0; dy < 2; ++dy)
-          for (int dx = 0; dx < 2; ++dx) m = std::max(m, conv[c * 16 + (2 * y + dy) * 4 + 2 * xx + dx]);
+          for (int dx = 0; dx < 2; ++dx)
+            m = std::max(m, conv[c * 16 + (2 * y + dy) * 4 + 2 * xx + dx]);
         pooled[c * 4 + y * 2 + xx] = m;
       }
   EXPECT_EQ(out[2].values(), pooled);
@@ -145,7 +148,8 @@ TEST(GoldenEngine, RunEqualsLastOfRunAllAndBatchingChangesNothing) {
   EXPECT_EQ(batched, engine.run_all(x).back());
   const int64_t per = x.size() / 4, classes = batched.size() / 4;
   for (int b = 0; b < 4; ++b) {
-    const std::vector<int32_t> one(x.values().begin() + b * per, x.values().begin() + (b + 1) * per);
+    const std::vector<int32_t> one(x.values().begin() + b * per,
+                                   x.values().begin() + (b + 1) * per);
     const IntTensor single = engine.run(IntTensor({1, x.dim(1), x.dim(2), x.dim(3)}, one));
     const std::vector<int32_t> want(batched.values().begin() + b * classes,
                                     batched.values().begin() + (b + 1) * classes);
@@ -231,7 +235,8 @@ TEST(GoldenEngine, BinaryNetworkProducesSigns) {
   for (size_t i = 1; i < g.layers.size(); ++i) {
     if (g.layers[i].output_q.scheme != kernels::Scheme::Binary) continue;
     ++binary_layers;
-    for (int32_t v : out[i].values()) ASSERT_TRUE(v == 1 || v == -1) << g.layers[i].name << " " << v;
+    for (int32_t v : out[i].values())
+      ASSERT_TRUE(v == 1 || v == -1) << g.layers[i].name << " " << v;
   }
   EXPECT_GT(binary_layers, 5);
   const IntTensor& logits = out.back();
