@@ -50,7 +50,7 @@ void apply_overflow(AccTensor& acc, const AccumulatorSpec& spec) {
   int64_t* v = acc.data();
   const int64_t n = acc.size();
   if (spec.overflow == Overflow::Wrap) {
-#pragma omp parallel for simd schedule(static) if (n > 65536)
+#pragma omp parallel for schedule(static) if (n > 65536)
     for (int64_t i = 0; i < n; ++i) {
       // Keep the low `bits` bits and sign-extend them (C++20: conversion is modular and
       // >> of a negative value is arithmetic).
@@ -59,7 +59,7 @@ void apply_overflow(AccTensor& acc, const AccumulatorSpec& spec) {
   } else {
     const int64_t hi = (int64_t{1} << (spec.bits - 1)) - 1;
     const int64_t lo = -hi - 1;
-#pragma omp parallel for simd schedule(static) if (n > 65536)
+#pragma omp parallel for schedule(static) if (n > 65536)
     for (int64_t i = 0; i < n; ++i) v[i] = std::clamp(v[i], lo, hi);
   }
 }
