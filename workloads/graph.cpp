@@ -59,7 +59,7 @@ size_t expected_inputs(OpKind k) {
 
 }  // namespace
 
-void Graph::infer_shapes() {
+std::vector<Shape3> Graph::compute_shapes() const {
   auto fail = [this](size_t i, const std::string& problem) {
     const std::string where =
         i < layers.size() ? fmt::format("model '{}', layer {} '{}'", name, i, layers[i].name)
@@ -68,8 +68,9 @@ void Graph::infer_shapes() {
   };
   if (layers.empty() || layers[0].kind != OpKind::Input)
     fail(0, "the first layer must be the input");
+  std::vector<Shape3> shapes(layers.size());
   for (size_t i = 0; i < layers.size(); ++i) {
-    Layer& l = layers[i];
+    const Layer& l = layers[i];
     if (i > 0 && l.kind == OpKind::Input) fail(i, "only the first layer may be an input");
     if (l.kind == OpKind::Concat) {
       if (l.inputs.size() < 2) fail(i, "concat needs at least two inputs");
@@ -83,9 +84,10 @@ void Graph::infer_shapes() {
     if (l.kind == OpKind::Input) {
       if (l.output_shape.c <= 0 || l.output_shape.h <= 0 || l.output_shape.w <= 0)
         fail(i, "input shape must be positive, got " + to_string(l.output_shape));
+      shapes[i] = l.output_shape;
       continue;
     }
-    const Shape3 in = layers[l.inputs[0]].output_shape;
+    const Shape3 in = shapes[l.inputs[0]];
     const kernels::ConvGeometry& g = l.geometry;
     auto spatial = [&](Shape3 s, int channels) {
       if (g.kernel_h <= 0 || g.kernel_w <= 0 || g.stride_h <= 0 || g.stride_w <= 0 ||
@@ -104,48 +106,54 @@ void Graph::infer_shapes() {
         if (g.groups <= 0 || in.c % g.groups != 0 || l.out_channels % g.groups != 0)
           fail(i, fmt::format("groups {} must divide in channels {} and out channels {}", g.groups,
                               in.c, l.out_channels));
-        l.output_shape = spatial(in, l.out_channels);
+        shapes[i] = spatial(in, l.out_channels);
         break;
       case OpKind::FullyConnected:
         if (l.out_channels <= 0) fail(i, "fc needs out_channels > 0");
-        l.output_shape = {l.out_channels, 1, 1};
+        shapes[i] = {l.out_channels, 1, 1};
         break;
       case OpKind::MaxPool:
       case OpKind::AvgPool:
         if (g.groups != 1) fail(i, "pooling has no groups");
-        l.output_shape = spatial(in, in.c);
+        shapes[i] = spatial(in, in.c);
         break;
       case OpKind::GlobalAvgPool:
-        l.output_shape = {in.c, 1, 1};
+        shapes[i] = {in.c, 1, 1};
         break;
       case OpKind::Flatten:
-        l.output_shape = {static_cast<int>(in.elements()), 1, 1};
+        shapes[i] = {static_cast<int>(in.elements()), 1, 1};
         break;
       case OpKind::Add: {
-        const Shape3 other = layers[l.inputs[1]].output_shape;
+        const Shape3 other = shapes[l.inputs[1]];
         if (!(other == in))
           fail(i,
                fmt::format("add of mismatched shapes {} and {}", to_string(in), to_string(other)));
-        l.output_shape = in;
+        shapes[i] = in;
         break;
       }
       case OpKind::Concat: {
         Shape3 out = in;
         out.c = 0;
         for (int src : l.inputs) {
-          const Shape3 s = layers[src].output_shape;
+          const Shape3 s = shapes[src];
           if (s.h != in.h || s.w != in.w)
             fail(i, fmt::format("concat of mismatched spatial shapes {} and {}", to_string(in),
                                 to_string(s)));
           out.c += s.c;
         }
-        l.output_shape = out;
+        shapes[i] = out;
         break;
       }
       case OpKind::Input:
         break;
     }
   }
+  return shapes;
+}
+
+void Graph::infer_shapes() {
+  const std::vector<Shape3> shapes = compute_shapes();
+  for (size_t i = 0; i < layers.size(); ++i) layers[i].output_shape = shapes[i];
 }
 
 bool Graph::has_weights() const {
@@ -155,10 +163,9 @@ bool Graph::has_weights() const {
 }
 
 void Graph::validate() const {
-  Graph copy = *this;
-  copy.infer_shapes();
+  const std::vector<Shape3> shapes = compute_shapes();  // no copy of the weights
   for (size_t i = 0; i < layers.size(); ++i) {
-    const Layer& l = copy.layers[i];
+    const Layer& l = layers[i];
     const std::string where = fmt::format("model '{}', layer {} '{}'", name, i, l.name);
     try {
       l.output_q.validate(where + " output");
@@ -167,7 +174,7 @@ void Graph::validate() const {
       if (!l.has_weights()) continue;
       l.weight_q.validate(where + " weights");
       if (l.weights.empty()) continue;
-      const Shape3 in = copy.layers[l.inputs[0]].output_shape;
+      const Shape3 in = shapes[l.inputs[0]];
       kernels::Dims want;
       if (l.kind == OpKind::Conv)
         want = {l.out_channels, in.c / l.geometry.groups, l.geometry.kernel_h, l.geometry.kernel_w};

@@ -76,6 +76,8 @@ struct Graph {
   // Fills every output_shape from the input's and checks the structure; throws
   // InputError (where = graph name and layer) on any inconsistency.
   void infer_shapes();
+  // The shapes infer_shapes() would fill, without changing the graph.
+  std::vector<Shape3> compute_shapes() const;
   // infer_shapes() plus weight/bias/quantization consistency when weights are present.
   void validate() const;
   bool has_weights() const;  // every weighted layer has its weights
