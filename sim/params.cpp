@@ -25,6 +25,25 @@ std::string join_problems(const std::vector<std::string>& problems) {
   return out;
 }
 
+std::string params_to_yaml(const std::vector<ParamInfo>& params) {
+  std::string out;
+  std::vector<std::string> open;  // group path of the previous line
+  for (const ParamInfo& p : params) {
+    std::vector<std::string> path;
+    size_t from = 0;
+    for (size_t dot = p.name.find('.'); dot != std::string::npos; dot = p.name.find('.', from)) {
+      path.push_back(p.name.substr(from, dot - from));
+      from = dot + 1;
+    }
+    size_t common = 0;
+    while (common < open.size() && common < path.size() && open[common] == path[common]) ++common;
+    for (size_t i = common; i < path.size(); ++i) out += std::string(2 * i, ' ') + path[i] + ":\n";
+    out += std::string(2 * path.size(), ' ') + p.name.substr(from) + ": " + p.default_text + "\n";
+    open = path;
+  }
+  return out;
+}
+
 void print_params(std::ostream& out, const std::string& title, const std::vector<ParamInfo>& params,
                   const std::vector<PresetInfo>& presets) {
   size_t name_w = 4, default_w = 7, unit_w = 4;

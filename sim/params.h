@@ -29,6 +29,8 @@ namespace qasim::sim {
 
 // Prints a table: one line per param (name, default, unit, description and constraint),
 // then the presets.
+// Fields as YAML, nesting "group.field" names under "group:" (in list order).
+std::string params_to_yaml(const std::vector<ParamInfo>& params);
 void print_params(std::ostream& out, const std::string& title, const std::vector<ParamInfo>& params,
                   const std::vector<PresetInfo>& presets);
 
@@ -129,6 +131,14 @@ class ParamSchema {
     list_into(P{}, "", out);
     return out;
   }
+  // The fields of `p` (default_text holds p's value), e.g. for reports.
+  std::vector<ParamInfo> values(const P& p) const {
+    std::vector<ParamInfo> out;
+    list_into(p, "", out);
+    return out;
+  }
+  // `p` as YAML that parse() reads back to the same value (groups nested).
+  std::string to_yaml(const P& p) const { return params_to_yaml(values(p)); }
   std::vector<PresetInfo> presets() const {
     std::vector<PresetInfo> out;
     for (const auto& p : m_presets) out.push_back(p.info);

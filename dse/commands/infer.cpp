@@ -38,7 +38,7 @@ std::optional<kernels::Numerics> numerics_override(const InferOptions& o,
   if (o.requant.empty() && o.overflow.empty() && o.acc_bits == 0 && o.arch.empty())
     return std::nullopt;
   // An accelerator's numerics first (its requantization, accumulator), then any flag.
-  kernels::Numerics n = o.arch.empty() ? graph.numerics : select_arch(o.arch).params.numerics();
+  kernels::Numerics n = o.arch.empty() ? graph.numerics : select_arch(o.arch)->numerics();
   try {
     if (!o.requant.empty()) n.requant = kernels::requant_mode_from_string(o.requant);
     if (!o.overflow.empty()) n.accumulator.overflow = kernels::overflow_from_string(o.overflow);

@@ -6,11 +6,6 @@
 
 #include <filesystem>
 
-#include "arch/nvdla/compiler.h"
-#include "arch/nvdla/cycle_model.h"
-#include "arch/nvdla/executor.h"
-#include "arch/nvdla/fast_model.h"
-#include "arch/nvdla/inventory.h"
 #include "dse/arch_select.h"
 #include "dse/cli_common.h"
 #include "dse/commands.h"
@@ -21,8 +16,6 @@
 #include "workloads/npy.h"
 
 namespace qasim::dse {
-
-namespace nv = arch::nvdla;
 
 namespace {
 
@@ -35,43 +28,68 @@ struct SimulateOptions {
 
 // Runs the accelerator's datapath and the golden reference on the same input; returns
 // the names of the layers whose outputs differ (none, when the model is bit-exact).
-std::vector<std::string> check_bit_exact(const workloads::Graph& graph, const SelectedArch& a,
+std::vector<std::string> check_bit_exact(const workloads::Graph& graph,
+                                         const arch::Accelerator& accel,
                                          const kernels::IntTensor& input,
                                          std::vector<kernels::IntTensor>& outputs) {
-  const nv::Program program = nv::compile(graph, a.params);
-  outputs = nv::execute(graph, program, a.params, input);
-  const auto golden = workloads::GoldenEngine(graph, a.params.numerics()).run_all(input);
+  outputs = accel.execute(graph, input);
+  const auto golden = workloads::GoldenEngine(graph, accel.numerics()).run_all(input);
   std::vector<std::string> differing;
   for (size_t i = 0; i < outputs.size(); ++i)
     if (!(outputs[i] == golden[i])) differing.push_back(graph.layers[i].name);
   return differing;
 }
 
-nlohmann::json timing_json(const nv::FastResult& r) {
+nlohmann::json timing_json(const arch::RunResult& r) {
   nlohmann::json layers = nlohmann::json::array();
-  for (const nv::LayerTiming& l : r.layers)
+  for (const arch::LayerResult& l : r.layers)
     layers.push_back({{"name", l.name},
-                      {"unit", nv::to_string(l.unit)},
+                      {"unit", l.unit},
                       {"start_cycle", l.start},
                       {"cycles", l.cycles},
-                      {"mac_cycles", l.mac_cycles},
+                      {"mac_cycles", l.busy_cycles},
                       {"macs", l.macs},
                       {"tiles", l.tiles},
-                      {"mac_utilization", l.mac_utilization}});
+                      {"mac_utilization", l.utilization}});
   return {{"layers", layers},
           {"cycles", r.cycles},
           {"seconds", r.seconds},
           {"frames_per_second", r.frames_per_second},
-          {"mac_utilization", r.mac_utilization}};
+          {"mac_utilization", r.utilization}};
 }
 
-std::string timing_table(const nv::FastResult& r) {
+nlohmann::json actions_json(const std::vector<sim::cost::LayerActions>& per_layer) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const sim::cost::LayerActions& l : per_layer) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (const sim::cost::Action& a : l.actions)
+      actions.push_back(
+          {{"component", a.component}, {"kind", a.kind}, {"bits", a.bits}, {"count", a.count}});
+    out.push_back({{"layer", l.layer}, {"actions", actions}});
+  }
+  return out;
+}
+
+nlohmann::json inventory_json(const std::vector<sim::cost::InventoryItem>& items) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const sim::cost::InventoryItem& item : items)
+    out.push_back({{"component", item.component},
+                   {"kind", item.kind},
+                   {"count", item.count},
+                   {"size", item.size},
+                   {"unit", item.unit},
+                   {"bits", item.bits},
+                   {"banks", item.banks},
+                   {"ports", item.ports}});
+  return out;
+}
+
+std::string timing_table(const arch::RunResult& r) {
   Table t({"layer", "unit", "cycles", "MACs", "tiles", "MAC util %"});
-  for (const nv::LayerTiming& l : r.layers) {
+  for (const arch::LayerResult& l : r.layers) {
     if (l.cycles == 0) continue;
-    t.add_row({l.name, nv::to_string(l.unit), std::to_string(l.cycles),
-               human_count(static_cast<double>(l.macs)), std::to_string(l.tiles),
-               l.macs ? fmt::format("{:.1f}", 100 * l.mac_utilization) : ""});
+    t.add_row({l.name, l.unit, std::to_string(l.cycles), human_count(static_cast<double>(l.macs)),
+               std::to_string(l.tiles), l.macs ? fmt::format("{:.1f}", 100 * l.utilization) : ""});
   }
   return t.render();
 }
@@ -106,7 +124,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   if (o.mode != "fast" && o.mode != "cycle")
     throw UsageError(fmt::format("--mode '{}' must be fast or cycle", o.mode));
   if (o.images <= 0 || o.images > 1024) throw UsageError("--images must be in [1, 1024]");
-  const SelectedArch a = select_arch(o.arch);
+  const std::unique_ptr<arch::Accelerator> accel = select_arch(o.arch);
 
   kernels::IntTensor input;
   workloads::Graph graph;
@@ -122,46 +140,35 @@ int cmd_simulate(const std::vector<std::string>& args) {
   graph.infer_shapes();
 
   // Timing and counts do not depend on the data; the datapath run checks the bits.
-  std::unique_ptr<nv::FastModel> fast;
-  std::unique_ptr<nv::CycleModel> cycle;
-  const nv::FastResult timing =
-      o.mode == "fast" ? (fast = std::make_unique<nv::FastModel>(graph, a.params))->run()
-                       : (cycle = std::make_unique<nv::CycleModel>(graph, a.params))->run();
-  const sim::StatsRecorder& recorder = fast ? fast->recorder() : cycle->recorder();
+  const arch::RunResult timing = accel->run(graph, arch::mode_from_string(o.mode));
   std::vector<kernels::IntTensor> outputs;
-  const std::vector<std::string> differing = check_bit_exact(graph, a, input, outputs);
+  const std::vector<std::string> differing = check_bit_exact(graph, *accel, input, outputs);
 
-  fmt::print("{} on {} ({} mode)\n\n{}", graph.name, a.name, o.mode, timing_table(timing));
+  fmt::print("{} on {} ({} mode)\n\n{}", graph.name, accel->name(), o.mode, timing_table(timing));
   fmt::print("\ntotal: {} cycles, {:.3f} ms at {} MHz, {:.1f} frames/s, MAC utilization {:.1f}%\n",
-             timing.cycles, 1e3 * timing.seconds, a.params.clock_mhz, timing.frames_per_second,
-             100 * timing.mac_utilization);
+             timing.cycles, 1e3 * timing.seconds, accel->clock_mhz(), timing.frames_per_second,
+             100 * timing.utilization);
   if (differing.empty())
     fmt::print("bit-exact: every layer of {} input(s) equals the golden reference ({})\n",
-               input.dim(0), a.name);
+               input.dim(0), accel->name());
   else
     fmt::print(stderr, "NOT bit-exact: {} layer(s) differ from the golden reference, first '{}'\n",
                differing.size(), differing.front());
 
   if (!o.out_dir.empty()) {
     namespace fs = std::filesystem;
-    nlohmann::json report = {{"model", graph.name},
-                             {"arch", a.name},
-                             {"mode", o.mode},
-                             {"timing", timing_json(timing)},
-                             {"bit_exact", differing.empty()},
-                             {"differing_layers", differing},
-                             {"stats", nlohmann::json::parse(recorder.json())}};
-    nlohmann::json inventory = nlohmann::json::array();
-    for (const nv::InventoryItem& item : nv::inventory(a.params))
-      inventory.push_back({{"component", item.component},
-                           {"kind", item.kind},
-                           {"count", item.count},
-                           {"size", item.size},
-                           {"unit", item.unit},
-                           {"bits", item.bits}});
-    report["inventory"] = inventory;
+    const nlohmann::json report = {{"model", graph.name},
+                                   {"arch", accel->name()},
+                                   {"params", accel->params_yaml()},
+                                   {"mode", o.mode},
+                                   {"timing", timing_json(timing)},
+                                   {"bit_exact", differing.empty()},
+                                   {"differing_layers", differing},
+                                   {"stats", nlohmann::json::parse(timing.stats_json)},
+                                   {"actions", actions_json(timing.actions)},
+                                   {"inventory", inventory_json(accel->inventory())}};
     write_file_atomically((fs::path(o.out_dir) / "report.json").string(), report.dump(2) + "\n");
-    recorder.write_csv((fs::path(o.out_dir) / "stats.csv").string());
+    write_file_atomically((fs::path(o.out_dir) / "stats.csv").string(), timing.stats_csv);
     fmt::print("wrote {}/report.json and stats.csv\n", o.out_dir);
   }
   if (!o.dump_dir.empty()) dump_layer_outputs(o.dump_dir, graph, outputs);

@@ -134,7 +134,7 @@ TEST(NvdlaFastModel, ZooRunsAndCountsEveryMac) {
 TEST(NvdlaFastModel, InventoryFollowsTheParams) {
   const NvdlaParams p = preset("nvdla_large");
   int64_t cbuf = 0, macs = 0;
-  for (const InventoryItem& item : inventory(p)) {
+  for (const sim::cost::InventoryItem& item : inventory(p)) {
     if (item.component == "cbuf") cbuf = item.count * item.size;
     if (item.component == "cmac") macs = item.count;
   }
