@@ -14,6 +14,7 @@
 #include "kernels/numerics.h"
 #include "kernels/tensor.h"
 #include "sim/cost/actions.h"
+#include "sim/stats_report.h"
 #include "workloads/graph.h"
 
 namespace qasim::arch {
@@ -36,11 +37,12 @@ struct LayerResult {
 struct RunResult {
   std::vector<LayerResult> layers;  // one per graph layer
   uint64_t cycles = 0;
-  double seconds = 0;                            // at the accelerator's clock
-  double frames_per_second = 0;                  // one sample per run
-  double utilization = 0;                        // over the whole run
-  std::string stats_json;                        // sim::StatsRecorder::json() of the run
-  std::string stats_csv;                         // sim::StatsRecorder::csv()
+  double seconds = 0;            // at the accelerator's clock
+  double frames_per_second = 0;  // one sample per run
+  double utilization = 0;        // over the whole run
+  // The run's counters, per layer and in total (json(), csv(), total_count(path)); it
+  // keeps what it needs alive, so it outlives the model that ran.
+  std::shared_ptr<const sim::StatsRecorder> stats;
   std::vector<sim::cost::LayerActions> actions;  // per layer that did work
 };
 

@@ -118,6 +118,31 @@ DramTiming::Result DramTiming::access(uint64_t cycle, MemOp, uint64_t addr, uint
   Result r;
   r.timing = {cycle, cycle, cycle};
   Tick last_end = 0;
+  if (!m_params.row_buffer) {
+    // Every burst waits the same latency, so a channel's share of the request (bursts k,
+    // k + C, k + 2C, ...) runs back to back from its first start: the per-burst rule below
+    // in closed form, one step per channel instead of one per burst.
+    const uint64_t first_g = addr / m_burst, n = (addr + bytes - 1) / m_burst - first_g + 1;
+    const Tick ready = static_cast<Tick>(cycle + m_params.latency_cycles) * per_cycle;
+    for (uint64_t k = 0; k < std::min<uint64_t>(n, channels); ++k) {
+      Channel& ch = m_channels[(first_g + k) % channels];
+      const uint64_t share = (n - k + channels - 1) / channels;
+      const Tick start = std::max(ready, ch.free_at);
+      const Tick end = start + static_cast<Tick>(share) * burst_ticks;
+      ch.free_at = end;
+      const uint64_t first = static_cast<uint64_t>(start / per_cycle);
+      const uint64_t past = static_cast<uint64_t>((end + per_cycle - 1) / per_cycle);
+      const uint64_t from = std::max(first, ch.busy_until);
+      if (past > from) r.busy_cycles += past - from;
+      ch.busy_until = std::max(ch.busy_until, past);
+      r.timing.start =
+          std::max(r.timing.start, static_cast<uint64_t>((end - burst_ticks) / per_cycle));
+      last_end = std::max(last_end, end);
+    }
+    r.bursts = n;
+    r.timing.done = static_cast<uint64_t>((last_end + per_cycle - 1) / per_cycle);
+    return r;
+  }
   for (uint64_t g = addr / m_burst; g <= (addr + bytes - 1) / m_burst; ++g) {
     Channel& ch = m_channels[g % channels];
     const uint64_t local = (g / channels) * m_burst;

@@ -12,8 +12,8 @@ namespace qasim::arch::nvdla {
 namespace {
 
 template <typename Model>
-RunResult run_model(Model& model, const NvdlaParams& p) {
-  const FastResult timing = model.run();
+RunResult run_model(const std::shared_ptr<Model>& model, const NvdlaParams& p) {
+  const FastResult timing = model->run();
   RunResult r;
   for (const LayerTiming& l : timing.layers)
     r.layers.push_back({l.name, l.unit == Unit::None ? "" : to_string(l.unit), l.start, l.cycles,
@@ -22,9 +22,8 @@ RunResult run_model(Model& model, const NvdlaParams& p) {
   r.seconds = timing.seconds;
   r.frames_per_second = timing.frames_per_second;
   r.utilization = timing.mac_utilization;
-  r.stats_json = model.recorder().json();
-  r.stats_csv = model.recorder().csv();
-  r.actions = layer_actions(model.recorder(), p);
+  r.stats = std::shared_ptr<const sim::StatsRecorder>(model, &model->recorder());
+  r.actions = layer_actions(model->recorder(), p);
   return r;
 }
 
@@ -40,12 +39,8 @@ std::string NvdlaAccelerator::params_yaml() const {
 }
 
 RunResult NvdlaAccelerator::run(const workloads::Graph& graph, Mode mode) const {
-  if (mode == Mode::Fast) {
-    FastModel model(graph, m_params);
-    return run_model(model, m_params);
-  }
-  CycleModel model(graph, m_params);
-  return run_model(model, m_params);
+  if (mode == Mode::Fast) return run_model(std::make_shared<FastModel>(graph, m_params), m_params);
+  return run_model(std::make_shared<CycleModel>(graph, m_params), m_params);
 }
 
 std::vector<kernels::IntTensor> NvdlaAccelerator::execute(const workloads::Graph& graph,

@@ -164,11 +164,11 @@ int cmd_simulate(const std::vector<std::string>& args) {
                                    {"timing", timing_json(timing)},
                                    {"bit_exact", differing.empty()},
                                    {"differing_layers", differing},
-                                   {"stats", nlohmann::json::parse(timing.stats_json)},
+                                   {"stats", nlohmann::json::parse(timing.stats->json())},
                                    {"actions", actions_json(timing.actions)},
                                    {"inventory", inventory_json(accel->inventory())}};
     write_file_atomically((fs::path(o.out_dir) / "report.json").string(), report.dump(2) + "\n");
-    write_file_atomically((fs::path(o.out_dir) / "stats.csv").string(), timing.stats_csv);
+    write_file_atomically((fs::path(o.out_dir) / "stats.csv").string(), timing.stats->csv());
     fmt::print("wrote {}/report.json and stats.csv\n", o.out_dir);
   }
   if (!o.dump_dir.empty()) dump_layer_outputs(o.dump_dir, graph, outputs);

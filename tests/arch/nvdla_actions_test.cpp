@@ -30,7 +30,7 @@ TEST(NvdlaActions, TotalsEqualTheCountersAndWidthsFollowTheParams) {
         EXPECT_EQ(a.bits[2], p.accumulator_bits);
       }
     }
-  const nlohmann::json stats = nlohmann::json::parse(r.stats_json)["total"];
+  const nlohmann::json stats = nlohmann::json::parse(r.stats->json())["total"];
   int64_t macs = 0;
   for (size_t i = 0; i < g.layers.size(); ++i)
     if (g.layers[i].has_weights()) macs += g.layer_macs(i);
