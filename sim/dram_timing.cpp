@@ -84,6 +84,21 @@ BytesPerCycle dram_bytes_per_cycle(const DramParams& p, const ClockDomain& clock
   return {num / g, den / g};
 }
 
+namespace {
+
+// Ticks rarely pass 2^64, and a 128-bit division costs several times a 64-bit one.
+template <typename Tick>
+uint64_t floor_cycles(Tick t, uint64_t per_cycle) {
+  return (t >> 64) == 0 ? static_cast<uint64_t>(t) / per_cycle
+                        : static_cast<uint64_t>(t / per_cycle);
+}
+template <typename Tick>
+uint64_t ceil_cycles(Tick t, uint64_t per_cycle) {
+  return floor_cycles(t + per_cycle - 1, per_cycle);
+}
+
+}  // namespace
+
 DramTiming::DramTiming(const DramParams& p, BytesPerCycle rate)
     : m_params(p), m_rate(rate), m_burst(static_cast<uint64_t>(p.burst_bytes)) {
   DramParams::schema().validate(p);
@@ -112,7 +127,7 @@ DramTiming::Result DramTiming::access(uint64_t cycle, MemOp, uint64_t addr, uint
     throw std::logic_error(
         fmt::format("dram: request at cycle {} after one at cycle {}", cycle, m_last_issue));
   m_last_issue = cycle;
-  const Tick per_cycle = m_rate.num;
+  const uint64_t per_cycle = m_rate.num;
   const Tick burst_ticks = static_cast<Tick>(m_burst) * m_rate.den;
   const uint64_t channels = m_channels.size();
   Result r;
@@ -130,17 +145,17 @@ DramTiming::Result DramTiming::access(uint64_t cycle, MemOp, uint64_t addr, uint
       const Tick start = std::max(ready, ch.free_at);
       const Tick end = start + static_cast<Tick>(share) * burst_ticks;
       ch.free_at = end;
-      const uint64_t first = static_cast<uint64_t>(start / per_cycle);
-      const uint64_t past = static_cast<uint64_t>((end + per_cycle - 1) / per_cycle);
+      const uint64_t first = floor_cycles(start, per_cycle);
+      const uint64_t past = ceil_cycles(end, per_cycle);
       const uint64_t from = std::max(first, ch.busy_until);
       if (past > from) r.busy_cycles += past - from;
       ch.busy_until = std::max(ch.busy_until, past);
       r.timing.start =
-          std::max(r.timing.start, static_cast<uint64_t>((end - burst_ticks) / per_cycle));
+          std::max(r.timing.start, floor_cycles(end - burst_ticks, per_cycle));
       last_end = std::max(last_end, end);
     }
     r.bursts = n;
-    r.timing.done = static_cast<uint64_t>((last_end + per_cycle - 1) / per_cycle);
+    r.timing.done = ceil_cycles(last_end, per_cycle);
     return r;
   }
   for (uint64_t g = addr / m_burst; g <= (addr + bytes - 1) / m_burst; ++g) {
@@ -151,8 +166,8 @@ DramTiming::Result DramTiming::access(uint64_t cycle, MemOp, uint64_t addr, uint
     const Tick end = start + burst_ticks;
     ch.free_at = end;
     // Busy cycles: [floor(start), ceil(end)) in cycles, less what an earlier burst counted.
-    const uint64_t first = static_cast<uint64_t>(start / per_cycle);
-    const uint64_t past = static_cast<uint64_t>((end + per_cycle - 1) / per_cycle);
+    const uint64_t first = floor_cycles(start, per_cycle);
+    const uint64_t past = ceil_cycles(end, per_cycle);
     const uint64_t from = std::max(first, ch.busy_until);
     if (past > from) r.busy_cycles += past - from;
     ch.busy_until = std::max(ch.busy_until, past);
@@ -160,7 +175,7 @@ DramTiming::Result DramTiming::access(uint64_t cycle, MemOp, uint64_t addr, uint
     last_end = std::max(last_end, end);
     ++r.bursts;
   }
-  r.timing.done = static_cast<uint64_t>((last_end + per_cycle - 1) / per_cycle);
+  r.timing.done = ceil_cycles(last_end, per_cycle);
   return r;
 }
 
