@@ -66,6 +66,11 @@ class Accelerator {
   virtual std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,
                                                   const kernels::IntTensor& input) const = 0;
   virtual std::vector<sim::cost::InventoryItem> inventory() const = 0;
+
+  // Cycle-mode runs after this write a VCD waveform (GTKWave) of the units to `vcd_path`;
+  // "" turns it off. Models without tracing keep this default, which throws
+  // std::invalid_argument naming the model.
+  virtual void set_trace(const std::string& vcd_path);
 };
 
 }  // namespace qasim::arch

@@ -11,16 +11,6 @@
 
 namespace qasim::arch {
 
-std::string to_string(Mode m) {
-  return m == Mode::Fast ? "fast" : "cycle";
-}
-
-Mode mode_from_string(const std::string& s) {
-  if (s == "fast") return Mode::Fast;
-  if (s == "cycle") return Mode::Cycle;
-  throw std::invalid_argument("mode '" + s + "' must be fast or cycle");
-}
-
 void Registry::add(ArchInfo info) {
   if (find(info.name)) throw std::logic_error("accelerator registered twice: " + info.name);
   m_archs.push_back(std::move(info));

@@ -40,7 +40,9 @@ std::string NvdlaAccelerator::params_yaml() const {
 
 RunResult NvdlaAccelerator::run(const workloads::Graph& graph, Mode mode) const {
   if (mode == Mode::Fast) return run_model(std::make_shared<FastModel>(graph, m_params), m_params);
-  return run_model(std::make_shared<CycleModel>(graph, m_params), m_params);
+  auto model = std::make_shared<CycleModel>(graph, m_params);
+  model->set_trace(m_trace_path);
+  return run_model(model, m_params);
 }
 
 std::vector<kernels::IntTensor> NvdlaAccelerator::execute(const workloads::Graph& graph,

@@ -22,12 +22,14 @@ class NvdlaAccelerator : public Accelerator {
   std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,
                                           const kernels::IntTensor& input) const override;
   std::vector<sim::cost::InventoryItem> inventory() const override;
+  void set_trace(const std::string& vcd_path) override { m_trace_path = vcd_path; }
 
   const NvdlaParams& params() const { return m_params; }
 
  private:
   std::string m_name;
   NvdlaParams m_params;
+  std::string m_trace_path;
 };
 
 }  // namespace qasim::arch::nvdla

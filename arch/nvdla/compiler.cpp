@@ -191,6 +191,8 @@ Program compile(const Graph& graph, const NvdlaParams& params) {
     if (cmd.unit != Unit::None) check_precision(g, l, params);
     if (cmd.unit == Unit::Conv) {
       cmd.conv = conv_shape(g, l);
+      cmd.image_packed = params.image_input_packing && l.kind == OpKind::Conv && l.inputs[0] == 0 &&
+                         cmd.conv.geometry.groups == 1 && cmd.conv.in_c < params.atomic_c;
       choose_steps(g, l, params, cmd);
       make_tiles(params, cmd);
     }

@@ -55,6 +55,9 @@ struct LayerCommand {
   workloads::OpKind kind = workloads::OpKind::Input;
   Unit unit = Unit::None;
   ConvShape conv;  // Conv only
+  // Conv reading the network input with C < atomic_c under image_input_packing: each atom
+  // holds C x kernel_w values of one input row (work.h tile_mac_cycles).
+  bool image_packed = false;
   int k_step = 0, row_step = 0, c_step = 0;
   std::vector<ConvTile> tiles;  // Conv only, in execution order
 };

@@ -51,13 +51,22 @@ void Cdma::on_edge() {
   if (!m_loading && m_next == m_cmd->tiles.size()) m_cmd = nullptr;
 }
 
+void Cdma::trace(sim::Tracer& tracer) const {
+  tracer.add(m_loading, std::string(name()) + ".loading");
+  tracer.add(m_next, std::string(name()) + ".next_tile");
+  tracer.add(m_outstanding, std::string(name()) + ".reads_outstanding");
+}
+
 ConvCore::ConvCore(sc_core::sc_module_name name, const CycleContext& ctx)
-    : sc_core::sc_module(name), clk("clk"), m_ctx(ctx) {
+    : sc_core::sc_module(name),
+      clk("clk"),
+      m_ctx(ctx),
+      m_entry_bytes(static_cast<uint64_t>(ctx.params.atomic_c) *
+                    static_cast<uint64_t>(ctx.params.element_bytes())) {
   QASIM_ON_POSEDGE(ConvCore);
 }
 
 void ConvCore::on_edge() {
-  const uint64_t c = m_cycle++;
   while (loaded.valid()) {
     loaded.pop();
     ++m_loaded;
@@ -67,7 +76,7 @@ void ConvCore::on_edge() {
     m_tile = m_loaded = 0;
   }
   if (!m_cmd) return;
-  if (m_busy && c == m_finish) {
+  if (m_busy && m_atoms_left == 0) {
     m_busy = false;
     freed->push(m_tile);
     if (m_cmd->tiles[m_tile].last_chunk) to_sdp->push(m_tile);
@@ -80,13 +89,25 @@ void ConvCore::on_edge() {
     }
   }
   if (!m_busy && m_loaded > m_tile) {
+    // CSC holds the tile's weights in the MAC cells: read once from CBUF per tile.
     const ConvTile& t = m_cmd->tiles[m_tile];
-    const uint64_t cycles = tile_mac_cycles(*m_cmd, t, m_ctx.params);
-    m_ctx.stats.cmac.busy_cycles += cycles;
-    m_ctx.stats.cbuf.read_bytes += tile_cbuf_read_bytes(*m_cmd, t, m_ctx.params);
-    m_finish = c + cycles;
+    m_atoms_left = tile_mac_cycles(*m_cmd, t, m_ctx.params);
+    m_ctx.stats.cbuf.read_bytes += static_cast<uint64_t>(t.weight_bytes);
     m_busy = true;
   }
+  if (m_busy && m_atoms_left > 0) {
+    // One atom this edge: CSC reads one atomic_c data entry from CBUF, CMAC's atomic_k
+    // cells each reduce it against their weights, CACC adds the partial sums.
+    --m_atoms_left;
+    m_ctx.stats.cmac.busy_cycles += 1;
+    m_ctx.stats.cbuf.read_bytes += m_entry_bytes;
+  }
+}
+
+void ConvCore::trace(sim::Tracer& tracer) const {
+  tracer.add(m_busy, std::string(name()) + ".busy");
+  tracer.add(m_atoms_left, std::string(name()) + ".atoms_left");
+  tracer.add(m_tile, std::string(name()) + ".tile");
 }
 
 Sdp::Sdp(sc_core::sc_module_name name, const CycleContext& ctx)
@@ -113,6 +134,11 @@ void Sdp::on_edge() {
     m_finish = c + cycles;
     m_busy = true;
   }
+}
+
+void Sdp::trace(sim::Tracer& tracer) const {
+  tracer.add(m_busy, std::string(name()) + ".busy");
+  tracer.add(m_current, std::string(name()) + ".tile");
 }
 
 Wdma::Wdma(sc_core::sc_module_name name, const CycleContext& ctx, DramPort& dram)
@@ -143,6 +169,11 @@ void Wdma::on_edge() {
     layer_done->push(m_cmd->layer);
     m_cmd = nullptr;
   }
+}
+
+void Wdma::trace(sim::Tracer& tracer) const {
+  tracer.add(m_tiles_left, std::string(name()) + ".tiles_left");
+  tracer.add(m_outstanding, std::string(name()) + ".writes_outstanding");
 }
 
 #undef QASIM_ON_POSEDGE

@@ -1,5 +1,7 @@
-// The clocked convolution pipeline: CDMA -> (CBUF) -> CONV (CSC + CMAC + CACC as one unit)
-// -> SDP -> WDMA, one SC_METHOD per unit, each counting its own rising edges. They exchange
+// The clocked convolution pipeline: CDMA -> (CBUF) -> CONV (CSC + CMAC + CACC) -> SDP ->
+// WDMA, one SC_METHOD per unit, each counting its own rising edges. CONV issues one atom
+// per edge (one atomic_c data entry read from CBUF, reduced by the atomic_k MAC cells and
+// accumulated by CACC), so a tile occupies exactly its atom count of edges. They exchange
 // messages through sim::Channel (one register hop each, pipeline.h) and reach DRAM only
 // through the DramPort. The timing of each step comes from work.h, the same functions the
 // fast model calls, so both models give the same cycles and counts. These modules carry
@@ -15,6 +17,7 @@
 #include "arch/nvdla/stats.h"
 #include "arch/nvdla/work.h"
 #include "sim/channel.h"
+#include "sim/trace.h"
 
 namespace qasim::arch::nvdla {
 
@@ -35,6 +38,7 @@ class Cdma : public sc_core::sc_module {
   sim::Channel<size_t> commands{"cmd", kDeepChannel};  // layer index
   sim::Channel<size_t> freed{"freed", kDeepChannel};   // CONV: a tile's compute is done
   sim::Channel<size_t>* loaded = nullptr;              // to CONV: a tile is in CBUF
+  void trace(sim::Tracer& tracer) const;
 
  private:
   void on_edge();
@@ -55,16 +59,17 @@ class ConvCore : public sc_core::sc_module {
   sim::Channel<size_t> loaded{"loaded", kDeepChannel};
   sim::Channel<size_t>* freed = nullptr;   // to CDMA
   sim::Channel<size_t>* to_sdp = nullptr;  // tile index whose sums are final
+  void trace(sim::Tracer& tracer) const;
 
  private:
   void on_edge();
   const CycleContext& m_ctx;
+  const uint64_t m_entry_bytes;  // one CBUF data entry: atomic_c elements
   const LayerCommand* m_cmd = nullptr;
   size_t m_tile = 0;    // tile computing or next to compute
   size_t m_loaded = 0;  // tiles seen loaded
   bool m_busy = false;
-  uint64_t m_finish = 0;  // edge the current tile is done
-  uint64_t m_cycle = 0;
+  uint64_t m_atoms_left = 0;  // atoms of the current tile not yet issued
 };
 
 class Sdp : public sc_core::sc_module {
@@ -74,6 +79,7 @@ class Sdp : public sc_core::sc_module {
   sim::Channel<size_t> commands{"cmd", kDeepChannel};
   sim::Channel<size_t> tiles{"tiles", kDeepChannel};
   sim::Channel<size_t>* to_wdma = nullptr;
+  void trace(sim::Tracer& tracer) const;
 
  private:
   void on_edge();
@@ -93,6 +99,7 @@ class Wdma : public sc_core::sc_module {
   sim::Channel<size_t> commands{"cmd", kDeepChannel};
   sim::Channel<size_t> tiles{"tiles", kDeepChannel};
   sim::Channel<size_t>* layer_done = nullptr;  // to the controller
+  void trace(sim::Tracer& tracer) const;
 
  private:
   void on_edge();

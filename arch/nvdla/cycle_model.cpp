@@ -1,5 +1,6 @@
 #include "arch/nvdla/cycle_model.h"
 
+#include <filesystem>
 #include <systemc>
 
 #include "arch/nvdla/conv_units.h"
@@ -80,6 +81,7 @@ class Controller : public sc_core::sc_module {
   sim::Channel<size_t>* planar = nullptr;
   std::vector<LayerTiming> layers;
   bool finished = false;
+  uint64_t layer = 0;  // index of the layer running (for traces)
 
   Controller(sc_core::sc_module_name name, const CycleContext& ctx, sim::StatsRecorder& recorder)
       : sc_core::sc_module(name), clk("clk"), m_ctx(ctx), m_recorder(recorder) {
@@ -98,6 +100,7 @@ class Controller : public sc_core::sc_module {
     }
     while (!m_waiting && layers.size() < m_ctx.program.layers.size()) {
       const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
+      layer = layers.size();
       m_recorder.begin_layer(cmd.name);
       m_start = c;
       m_busy_before = m_ctx.stats.cmac.busy_cycles.value();
@@ -185,7 +188,19 @@ FastResult CycleModel::run() {
   wdma.clk(clk);
   planar.clk(clk);
   controller.clk(clk);
+  // The waveform goes to a temporary name and takes its own when complete.
+  const std::string vcd =
+      m_trace_path.empty() || m_trace_path.ends_with(".vcd") ? m_trace_path : m_trace_path + ".vcd";
+  auto tracer = std::make_unique<sim::Tracer>(vcd.empty() ? "" : vcd + ".part.vcd");
+  tracer->add(clk, "clk");
+  tracer->add(controller.layer, "controller.layer");
+  cdma.trace(*tracer);
+  conv.trace(*tracer);
+  sdp.trace(*tracer);
+  wdma.trace(*tracer);
   sc_core::sc_start();
+  tracer.reset();  // closes the file
+  if (!vcd.empty()) std::filesystem::rename(vcd + ".part.vcd", vcd);
   if (!controller.finished)
     throw std::logic_error("nvdla cycle model stopped before the last layer");
   m_recorder->finalize();

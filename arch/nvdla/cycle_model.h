@@ -21,6 +21,9 @@ class CycleModel {
 
   // Elaborates the modules, runs them until the last layer is done, finalizes the stats.
   FastResult run();
+  // Before run(): write a VCD waveform (GTKWave) of the clock, each unit's state and the
+  // current layer to `path`. Tracing every edge of a big network makes a big file.
+  void set_trace(std::string path) { m_trace_path = std::move(path); }
 
   const Program& program() const { return m_program; }
   const NvdlaStats& stats() const { return m_stats; }
@@ -36,6 +39,7 @@ class CycleModel {
   DramLayout m_layout;
   std::vector<size_t> m_mac_label;
   std::unique_ptr<sim::StatsRecorder> m_recorder;
+  std::string m_trace_path;
 };
 
 }  // namespace qasim::arch::nvdla

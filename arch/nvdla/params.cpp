@@ -67,6 +67,9 @@ const ParamSchema<NvdlaParams>& NvdlaParams::schema() {
             .min(1);
         s.add("double_buffer", &NvdlaParams::double_buffer, "",
               "load the next tile into one half of each CBUF part while computing on the other");
+        s.add("image_input_packing", &NvdlaParams::image_input_packing, "",
+              "first layer with C < atomic_c: an atom covers C x kernel_w input values "
+              "(NVDLA image-input mode)");
         s.add_choice("datapath", &NvdlaParams::datapath,
                      {{"int8", Datapath::Int8}, {"int16", Datapath::Int16}},
                      "MAC operand width (narrower weights/activations run on it)");

@@ -29,6 +29,9 @@ struct NvdlaParams {
   int cbuf_entries = 512;      // entries per bank
   int cbuf_weight_banks = 16;  // banks given to weights; the rest hold input data
   bool double_buffer = true;   // split each CBUF part in two halves: load one, compute on the other
+  // NVDLA's image-input mode: a first layer with fewer channels than atomic_c reads each
+  // input row's pixels contiguously, so one atom covers C x kernel_w values (timing only).
+  bool image_input_packing = true;
 
   Datapath datapath = Datapath::Int8;
   double clock_mhz = 1000;

@@ -111,9 +111,11 @@ std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const ConvTile& t,
 
 uint64_t tile_mac_cycles(const LayerCommand& cmd, const ConvTile& t, const NvdlaParams& params) {
   const kernels::ConvGeometry& g = cmd.conv.geometry;
-  return ceil_div(u64(t.c1 - t.c0), u64(params.atomic_c)) *
-         ceil_div(u64(t.k1 - t.k0), u64(params.atomic_k)) * u64(t.oy1 - t.oy0) *
-         u64(cmd.conv.out_w) * u64(g.kernel_h) * u64(g.kernel_w);
+  const uint64_t rows_and_k = ceil_div(u64(t.k1 - t.k0), u64(params.atomic_k)) *
+                              u64(t.oy1 - t.oy0) * u64(cmd.conv.out_w) * u64(g.kernel_h);
+  if (cmd.image_packed)  // one atom: C x kernel_w values of an input row
+    return ceil_div(u64(t.c1 - t.c0) * u64(g.kernel_w), u64(params.atomic_c)) * rows_and_k;
+  return ceil_div(u64(t.c1 - t.c0), u64(params.atomic_c)) * rows_and_k * u64(g.kernel_w);
 }
 
 uint64_t tile_outputs(const LayerCommand& cmd, const ConvTile& t) {

@@ -40,7 +40,8 @@ std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCo
 // covers whole planes).
 std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const ConvTile& t,
                                      const DramLayout& layout, const NvdlaParams& params);
-// CMAC: ceil(c/atomic_c) * ceil(k/atomic_k) * outputs * R * S.
+// CMAC: ceil(c/atomic_c) * ceil(k/atomic_k) * outputs * R * S; an image-packed first layer
+// ceil(c*S/atomic_c) * ceil(k/atomic_k) * outputs * R.
 uint64_t tile_mac_cycles(const LayerCommand& cmd, const ConvTile& t, const NvdlaParams& params);
 // Output elements of the tile (k x rows x width).
 uint64_t tile_outputs(const LayerCommand& cmd, const ConvTile& t);

@@ -168,3 +168,27 @@ TEST(NvdlaFastModel, DISABLED_Resnet50OnLarge) {
 
 }  // namespace
 }  // namespace qasim::arch::nvdla
+
+namespace qasim::arch::nvdla {
+namespace {
+
+TEST(NvdlaFastModel, ImageInputPackingFoldsKernelWidthIntoTheAtom) {
+  // 3 input channels, 16 kernels 7x7 pad 3 on 16x16: 256 outputs, atomic 8x8.
+  // Unpacked: ceil(3/8) * ceil(16/8) * 256 * 7 * 7 = 25088 MAC cycles.
+  // Packed: an atom holds 3 x 7 = 21 values -> ceil(21/8) * 2 * 256 * 7 = 10752.
+  NvdlaParams p = testing::preset("nvdla_small");
+  const workloads::Graph g = testing::single_conv(3, 16, 16, 16, conv(7, 3), 8, 5);
+  FastModel packed(g, p);
+  packed.run();
+  EXPECT_EQ(count(packed, "nvdla.cmac.busy_cycles"), 10752u);
+  p.image_input_packing = false;
+  FastModel plain(g, p);
+  plain.run();
+  EXPECT_EQ(count(plain, "nvdla.cmac.busy_cycles"), 25088u);
+  // Same useful MACs either way: 16 * 256 * 3 * 49.
+  EXPECT_EQ(count(packed, "nvdla.cmac.macs"), 16u * 256 * 3 * 49);
+  EXPECT_EQ(count(plain, "nvdla.cmac.macs"), count(packed, "nvdla.cmac.macs"));
+}
+
+}  // namespace
+}  // namespace qasim::arch::nvdla

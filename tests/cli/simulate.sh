@@ -35,4 +35,16 @@ expect_output "typo.yaml:2"
 expect_exit 2 "$QASIM" simulate "${model[@]}" --arch tpu_v9
 expect_output "unknown accelerator 'tpu_v9'"
 expect_exit 2 "$QASIM" simulate "${model[@]}" --mode turbo
+printf 'atomic_k: 16\n' >"$WORK/nopreset.yaml"
+expect_exit 2 "$QASIM" simulate "${model[@]}" --dataset synthetic --arch "$WORK/nopreset.yaml"
+expect_output "preset: NAME"
+
+# --trace: a VCD waveform of the clocked units, cycle mode only.
+expect_exit 0 "$QASIM" simulate "${model[@]}" --dataset synthetic --mode cycle --trace "$WORK/run.vcd"
+grep -q '^\$enddefinitions' "$WORK/run.vcd" || fail "run.vcd has no VCD header"
+grep -q 'atoms_left' "$WORK/run.vcd" || fail "run.vcd does not trace the convolution core"
+grep -q '^#[1-9]' "$WORK/run.vcd" || fail "run.vcd has no time steps"
+[ ! -e "$WORK/run.vcd.part.vcd" ] || fail "temporary trace file left behind"
+expect_exit 2 "$QASIM" simulate "${model[@]}" --dataset synthetic --trace "$WORK/fast.vcd"
+expect_output "needs --mode cycle"
 echo ok
