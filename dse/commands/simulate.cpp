@@ -150,7 +150,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
     graph = load_model(o.model, true);
   } else {
     const workloads::Dataset data = load_dataset(o.dataset);
-    graph = load_model(o.model, true, &data);
+    graph = load_model(o.model, !o.no_check, &data);
     input = workloads::to_model_input(data, 0, std::min(o.images, data.size()), graph);
   }
   graph.infer_shapes();
