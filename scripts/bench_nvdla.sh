@@ -121,7 +121,7 @@ est2 = est - wino_saving
 print(f"- Winograd on the {len(wino)} stride-1 3x3 convolutions (the spreadsheet divides their MAC cycles by 2.25): -{wino_saving:,.0f} -> {fps(est2):.0f} frames/s;")
 est3 = est2 - conv_stall
 print(f"- DRAM traffic fully hidden behind compute across layers (no per-layer fill/drain): -{conv_stall:,} -> {fps(est3):.0f} frames/s,")
-print(f"  which the DRAM traffic itself caps (next paragraph): overlap can only approach that bound.")
+print(f"  which the DRAM traffic bound above caps: overlap can only approach it.")
 print()
 print(f"Reading: the primer's 269 frames/s at 20 GB/s allows at most {20e9 / 269 / 1e6:.1f} MB of DRAM traffic per")
 print(f"frame; this model moves {moved / 1e6:.1f} MB, because the unfused residual adds read two operands and")
