@@ -39,6 +39,15 @@ printf 'atomic_k: 16\n' >"$WORK/nopreset.yaml"
 expect_exit 2 "$QASIM" simulate "${model[@]}" --dataset synthetic --arch "$WORK/nopreset.yaml"
 expect_output "preset: NAME"
 
+# An ONNX file runs like a zoo model, bit-exact in both modes on both presets.
+expect_exit 0 "$QASIM" export "${model[@]}" --out "$WORK/m.onnx"
+for arch in nvdla_small nvdla_large; do
+  for mode in fast cycle; do
+    expect_exit 0 "$QASIM" simulate --model "$WORK/m.onnx" --dataset synthetic --images 2 --arch $arch --mode $mode
+    expect_output "bit-exact: every layer"
+  done
+done
+
 # --trace: a VCD waveform of the clocked units, cycle mode only.
 expect_exit 0 "$QASIM" simulate "${model[@]}" --dataset synthetic --mode cycle --trace "$WORK/run.vcd"
 grep -q '^\$enddefinitions' "$WORK/run.vcd" || fail "run.vcd has no VCD header"
