@@ -16,14 +16,17 @@ namespace {
 
 constexpr const char* kWhere = "cost model";
 
-// Checks that `bits` holds `n` widths in [1, 64] and returns them.
-const std::vector<int>& widths(const std::vector<int>& bits, size_t n, const std::string& what) {
+// Checks that `bits` holds `n` widths in [1, max] and returns them. Arithmetic is at most
+// 64 bits wide; memory words (a bank row) may be up to 4096.
+constexpr int kMaxWordBits = 4096;
+const std::vector<int>& widths(const std::vector<int>& bits, size_t n, const std::string& what,
+                               int max = 64) {
   if (bits.size() != n)
     throw InputError(kWhere, fmt::format("{} needs {} width(s) in bits, got [{}]", what, n,
                                          fmt::join(bits, ", ")));
   for (int b : bits)
-    if (b < 1 || b > 64)
-      throw InputError(kWhere, fmt::format("{} has width {} outside [1, 64]", what, b));
+    if (b < 1 || b > max)
+      throw InputError(kWhere, fmt::format("{} has width {} outside [1, {}]", what, b, max));
   return bits;
 }
 
@@ -34,7 +37,7 @@ MemoryShape memory_shape(const InventoryItem& item) {
                      fmt::format("{} must give its size in bytes, not '{}'", what, item.unit));
   if (item.size <= 0 || item.banks < 1 || item.ports < 1)
     throw InputError(kWhere, fmt::format("{} needs size > 0, banks >= 1 and ports >= 1", what));
-  const int word = widths(item.bits, 1, what)[0];
+  const int word = widths(item.bits, 1, what, kMaxWordBits)[0];
   return {item.size, word, item.banks, item.ports};
 }
 
@@ -119,7 +122,7 @@ double action_energy(const std::string& kind, const std::vector<int>& bits,
   }
   if (kind == "rf_read" || kind == "rf_write") {
     require_kind(item, {"register_file", "lut"}, kind);
-    const int word = widths(bits, 1, what)[0];
+    const int word = widths(bits, 1, what, kMaxWordBits)[0];
     if (item.unit != "bytes" || item.size <= 0)
       throw InputError(
           kWhere, fmt::format("register file '{}' must give its size in bytes", item.component));
@@ -127,7 +130,7 @@ double action_energy(const std::string& kind, const std::vector<int>& bits,
   }
   if (kind == "sram_read" || kind == "sram_write") {
     require_kind(item, {"sram"}, kind);
-    const int word = widths(bits, 1, what)[0];
+    const int word = widths(bits, 1, what, kMaxWordBits)[0];
     const MemoryShape shape = memory_shape(item);
     return kind == "sram_read" ? m.sram_read_energy(shape, word) : m.sram_write_energy(shape, word);
   }
