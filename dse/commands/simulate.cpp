@@ -9,6 +9,7 @@
 #include "dse/arch_select.h"
 #include "dse/cli_common.h"
 #include "dse/commands.h"
+#include "dse/cost_report.h"
 #include "dse/layer_dump.h"
 #include "dse/model_loader.h"
 #include "dse/table.h"
@@ -22,6 +23,7 @@ namespace {
 struct SimulateOptions {
   ModelOptions model;
   DatasetOptions dataset;
+  CostOptions cost;
   std::string arch = "nvdla_small", mode = "fast", out_dir, input_npy, dump_dir, trace;
   int64_t images = 1;
   bool no_check = false;
@@ -102,6 +104,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description options("options");
   o.model.add_to(options);
   o.dataset.add_to(options);
+  o.cost.add_to(options);
   options.add_options()(
       "arch,a", po::value(&o.arch)->default_value("nvdla_small"),
       "accelerator: a name from `qasim list-archs`, or a params .yaml (preset: NAME + overrides)")(
@@ -122,9 +125,11 @@ int cmd_simulate(const std::vector<std::string>& args) {
   if (!parse_args(
           args,
           "usage: qasim simulate --model MODEL --arch ARCH [--mode fast|cycle] [--out DIR]\n"
-          "                      [--trace out.vcd] [--input x.npy --dump-outputs DIR]\n\n"
+          "                      [--trace out.vcd] [--input x.npy --dump-outputs DIR]\n"
+          "                      [--tech FILE] [--node NM] [--voltage V] [--dram TYPE]\n\n"
           "Simulates the model on an accelerator: per-layer cycles, MAC utilization, DRAM\n"
-          "and buffer traffic, and a bit-exactness check of every layer's output.",
+          "and buffer traffic, energy, area and efficiency (cost model), and a bit-exactness\n"
+          "check of every layer's output.",
           options, positional, vm))
     return kExitOk;
   if (o.mode != "fast" && o.mode != "cycle")
@@ -141,6 +146,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
       throw UsageError(e.what());
     }
   }
+  const sim::cost::Technology tech = o.cost.technology();
 
   kernels::IntTensor input;
   workloads::Graph graph;
@@ -157,6 +163,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
 
   // Timing and counts do not depend on the data; the datapath run checks the bits.
   const arch::RunResult timing = accel->run(graph, arch::mode_from_string(o.mode));
+  const sim::cost::CostReport cost = cost_of_run(timing, *accel, tech);
   std::vector<kernels::IntTensor> outputs;
   const std::vector<std::string> differing =
       o.no_check ? std::vector<std::string>{} : check_bit_exact(graph, *accel, input, outputs);
@@ -165,6 +172,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   fmt::print("\ntotal: {} cycles, {:.3f} ms at {} MHz, {:.1f} frames/s, MAC utilization {:.1f}%\n",
              timing.cycles, 1e3 * timing.seconds, accel->clock_mhz(), timing.frames_per_second,
              100 * timing.utilization);
+  fmt::print("\n{}", cost_summary(cost));
   if (o.no_check)
     fmt::print("bit-exactness not checked (--no-check)\n");
   else if (differing.empty())
@@ -186,7 +194,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
         {"differing_layers", differing},
         {"stats", nlohmann::json::parse(timing.stats->json())},
         {"actions", actions_json(timing.actions)},
-        {"inventory", inventory_json(accel->inventory())}};
+        {"inventory", inventory_json(accel->inventory())},
+        {"cost", cost_json(cost)}};
     write_file_atomically((fs::path(o.out_dir) / "report.json").string(), report.dump(2) + "\n");
     write_file_atomically((fs::path(o.out_dir) / "stats.csv").string(), timing.stats->csv());
     fmt::print("wrote {}/report.json and stats.csv\n", o.out_dir);
