@@ -159,12 +159,10 @@ std::unique_ptr<FakeQuantizer> make_binaryconnect(const QuantizerSpec& spec) {
 }
 
 std::unique_ptr<FakeQuantizer> make_bnn(const QuantizerSpec& spec) {
-  if (spec.stochastic) fail("bnn", "no stochastic mode (use binaryconnect for stochastic signs)");
   return std::make_unique<Bnn>("bnn", spec.role);
 }
 
 std::unique_ptr<FakeQuantizer> make_xnor(const QuantizerSpec& spec) {
-  if (spec.stochastic) fail("xnor", "no stochastic mode");
   if (spec.role == Role::Weight) return std::make_unique<XnorWeights>();
   return std::make_unique<Bnn>("xnor", spec.role);
 }
