@@ -41,7 +41,7 @@ void hard_tanh_ste(const std::string& method, std::span<const float> x, std::spa
   row_length(method, x, dy.size(), channels);
   row_length(method, x, dx.size(), channels);
   for_each_index(static_cast<int64_t>(x.size()),
-                 [&](int64_t i) { dx[i] = std::fabs(x[i]) <= 1.f ? dy[i] : 0.f; });
+                 [&](int64_t i) { dx[i] = masked(std::fabs(x[i]) <= 1.f, dy[i]); });
 }
 
 class BinaryConnect final : public FakeQuantizer {

@@ -61,6 +61,21 @@ double deterministic_sum(int64_t begin, int64_t end, F&& term) {
 // max |x| over [begin, end) (0 when empty); max is order independent.
 double max_abs(std::span<const float> x, int64_t begin, int64_t end);
 
+// Round half to even of |v| <= 2^22 in the default rounding mode, i.e. std::nearbyint, as two
+// float additions: adding 1.5 * 2^23 leaves no fraction bits, so the FPU rounds there. Unlike
+// nearbyint (roundps needs SSE4.1, which the baseline x86-64 build does not assume) it
+// vectorizes. Callers clamp v into their integer range first. +0 for small negatives.
+inline float round_half_even(float v) {
+  constexpr float kShift = 12582912.f;  // 1.5 * 2^23
+  return (v + kShift) - kShift;
+}
+
+// dy where keep, else 0. dy is an argument, so it is loaded whatever keep is, and a loop of
+// these vectorizes to a blend (a conditional load would not).
+inline float masked(bool keep, float dy) {
+  return keep ? dy : 0.f;
+}
+
 // One uniform draw in [0, 1) per call, exactly 32 bits of the generator (the stream is
 // portable, unlike std::uniform_real_distribution), as quantize_fixed_stochastic draws.
 inline double uniform01(std::mt19937& rng) {

@@ -91,7 +91,7 @@ class DorefaWeights final : public FakeQuantizer {
     const auto levels = static_cast<float>(m_levels);
     for_each_index(n, [&](int64_t i) {
       const float u = t[i] / two_m + 0.5f;
-      const float code = std::clamp(std::nearbyint(u * levels), 0.f, levels);
+      const float code = round_half_even(std::clamp(u * levels, 0.f, levels));
       emit(i, 2 * static_cast<int32_t>(code) - static_cast<int32_t>(m_levels));
     });
   }
@@ -118,7 +118,7 @@ class DorefaActivations final : public FakeQuantizer {
     row_length(name(), x, dy.size(), channels);
     row_length(name(), x, dx.size(), channels);
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = x[i] >= 0.f && x[i] <= 1.f ? dy[i] : 0.f; });
+                   [&](int64_t i) { dx[i] = masked((x[i] >= 0.f) & (x[i] <= 1.f), dy[i]); });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     const int64_t row = row_length(name(), x, x.size(), channels);
@@ -132,7 +132,7 @@ class DorefaActivations final : public FakeQuantizer {
  private:
   int32_t code(float x) const {
     return static_cast<int32_t>(
-        std::nearbyint(std::clamp(x, 0.f, 1.f) * static_cast<float>(m_levels)));
+        round_half_even(std::clamp(x, 0.f, 1.f) * static_cast<float>(m_levels)));
   }
   int m_bits;
   int64_t m_levels;

@@ -62,7 +62,7 @@ class FixedPoint final : public FakeQuantizer {
     const double lo = std::ldexp(static_cast<double>(m_qmin), -n);
     const double hi = std::ldexp(static_cast<double>(m_qmax), -n);
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0.f; });
+                   [&](int64_t i) { dx[i] = masked((x[i] >= lo) & (x[i] <= hi), dy[i]); });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     if (m_role == Role::Gradient) no_integer_form(name(), m_role);

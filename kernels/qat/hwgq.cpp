@@ -26,7 +26,9 @@ class Hwgq final : public FakeQuantizer {
   void forward(std::span<const float> x, std::span<float> y, int64_t channels, bool,
                std::mt19937&) override {
     row_length(name(), x, y.size(), channels);
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) { y[i] = code(x[i]) * m_step; });
+    const float step = m_step, levels = m_levels;  // locals: y cannot alias them
+    for_each_index(static_cast<int64_t>(x.size()),
+                   [&](int64_t i) { y[i] = code(x[i], step, levels) * step; });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
@@ -34,20 +36,23 @@ class Hwgq final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     const float clip = m_levels * m_step;
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = x[i] > 0.f && x[i] <= clip ? dy[i] : 0.f; });
+                   [&](int64_t i) { dx[i] = masked((x[i] > 0.f) & (x[i] <= clip), dy[i]); });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     const int64_t row = row_length(name(), x, x.size(), channels);
     check_finite(name(), x);
     IntTensor values({channels, row});
-    for_each_index(values.size(), [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i])); });
+    const float step = m_step, levels = m_levels;
+    for_each_index(values.size(),
+                   [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], step, levels)); });
     return {std::move(values), QuantParams::uniform(m_bits, false, m_step, 0)};
   }
 
  private:
-  // The level index as a float (exact small integer).
-  float code(float x) const {
-    return x > 0.f ? std::min(m_levels, std::nearbyint(x / m_step)) : 0.f;
+  // The level index as a float (an exact small integer): 0 for x <= 0, else the nearest
+  // level, at most `levels`.
+  static float code(float x, float step, float levels) {
+    return round_half_even(std::clamp(x / step, 0.f, levels));
   }
   int m_bits;
   float m_levels;  // 2^k - 1

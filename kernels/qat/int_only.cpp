@@ -17,7 +17,6 @@
 // a zero point (activations). state() is {seen a batch (0/1), min, max} for activations.
 #include <fmt/format.h>
 
-#include "kernels/fixed_point.h"
 #include "kernels/qat/common.h"
 #include "kernels/qat/methods.h"
 
@@ -31,14 +30,18 @@ struct Affine {
 
   explicit Affine(const QuantParams& q)
       : scale(q.scale[0]), zero_point(q.zero_point[0]), qmin(q.qmin()), qmax(q.qmax()) {}
+  // fixed_point::round_half_even_clamped (what quantize_uniform calls) for finite x, inline
+  // so that the loops vectorize: the bounds are integers, so clamping before rounding is
+  // the same as after.
   int32_t code(float x) const {
-    return static_cast<int32_t>(fixed_point::round_half_even_clamped(x / scale, qmin - zero_point,
-                                                                     qmax - zero_point)) +
-           zero_point;
+    const float v = std::clamp(x / scale, static_cast<float>(qmin - zero_point),
+                               static_cast<float>(qmax - zero_point));
+    return static_cast<int32_t>(round_half_even(v)) + zero_point;
   }
   float value(float x) const { return dequantized(code(x), zero_point, scale); }
   bool in_range(float x) const {
-    return x >= dequantized(qmin, zero_point, scale) && x <= dequantized(qmax, zero_point, scale);
+    return (x >= dequantized(qmin, zero_point, scale)) &
+           (x <= dequantized(qmax, zero_point, scale));
   }
 };
 
@@ -69,7 +72,7 @@ class IntWeights final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     for_each_group(x, dy.size(), channels, [&](const Affine& a, int64_t begin, int64_t count) {
       for_each_index(count, [&](int64_t k) {
-        dx[begin + k] = a.in_range(x[begin + k]) ? dy[begin + k] : 0.f;
+        dx[begin + k] = masked(a.in_range(x[begin + k]), dy[begin + k]);
       });
     });
   }
@@ -133,7 +136,7 @@ class IntActivations final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     const Affine a(params(x));
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = a.in_range(x[i]) ? dy[i] : 0.f; });
+                   [&](int64_t i) { dx[i] = masked(a.in_range(x[i]), dy[i]); });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     row_length(name(), x, x.size(), channels);

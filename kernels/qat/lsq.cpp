@@ -55,11 +55,11 @@ class Lsq final : public FakeQuantizer {
     const auto lo = static_cast<float>(-m_qn), hi = static_cast<float>(m_qp);
     for_each_index(n, [&](int64_t i) {
       const float v = x[i] / s;
-      dx[i] = v > lo && v < hi ? dy[i] : 0.f;
+      dx[i] = masked((v > lo) & (v < hi), dy[i]);
     });
     const double sum = deterministic_sum(0, n, [&](int64_t i) {
       const float v = x[i] / s;
-      const float d = v <= lo ? lo : (v >= hi ? hi : std::nearbyint(v) - v);
+      const float d = v <= lo ? lo : (v >= hi ? hi : round_half_even(v) - v);
       return double{dy[i]} * d;
     });
     const auto count = static_cast<double>(m_role == Role::Weight ? n : row);
@@ -78,7 +78,7 @@ class Lsq final : public FakeQuantizer {
 
  private:
   float code(float x, float s) const {
-    return std::nearbyint(std::clamp(x / s, static_cast<float>(-m_qn), static_cast<float>(m_qp)));
+    return round_half_even(std::clamp(x / s, static_cast<float>(-m_qn), static_cast<float>(m_qp)));
   }
   float checked_step() const {
     if (!(m_step[0] > 0.f) || !std::isfinite(m_step[0]))
