@@ -117,8 +117,10 @@ class DorefaActivations final : public FakeQuantizer {
                 int64_t channels) override {
     row_length(name(), x, dy.size(), channels);
     row_length(name(), x, dx.size(), channels);
-    for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = masked((x[i] >= 0.f) & (x[i] <= 1.f), dy[i]); });
+    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+      const float v = x[i];
+      dx[i] = masked((v >= 0.f) & (v <= 1.f), dy[i]);
+    });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     const int64_t row = row_length(name(), x, x.size(), channels);

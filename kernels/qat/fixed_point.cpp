@@ -61,8 +61,10 @@ class FixedPoint final : public FakeQuantizer {
     const int n = frac_bits(x);
     const double lo = std::ldexp(static_cast<double>(m_qmin), -n);
     const double hi = std::ldexp(static_cast<double>(m_qmax), -n);
-    for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = masked((x[i] >= lo) & (x[i] <= hi), dy[i]); });
+    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+      const double v = x[i];
+      dx[i] = masked((v >= lo) & (v <= hi), dy[i]);
+    });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     if (m_role == Role::Gradient) no_integer_form(name(), m_role);

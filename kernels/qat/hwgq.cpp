@@ -35,8 +35,10 @@ class Hwgq final : public FakeQuantizer {
     row_length(name(), x, dy.size(), channels);
     row_length(name(), x, dx.size(), channels);
     const float clip = m_levels * m_step;
-    for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = masked((x[i] > 0.f) & (x[i] <= clip), dy[i]); });
+    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+      const float v = x[i];
+      dx[i] = masked((v > 0.f) & (v <= clip), dy[i]);
+    });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     const int64_t row = row_length(name(), x, x.size(), channels);

@@ -40,8 +40,9 @@ struct Affine {
   }
   float value(float x) const { return dequantized(code(x), zero_point, scale); }
   bool in_range(float x) const {
-    return (x >= dequantized(qmin, zero_point, scale)) &
-           (x <= dequantized(qmax, zero_point, scale));
+    const float lo = dequantized(qmin, zero_point, scale);
+    const float hi = dequantized(qmax, zero_point, scale);
+    return (x >= lo) & (x <= hi);
   }
 };
 

@@ -52,7 +52,10 @@ class Pact final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     const float alpha = checked_alpha();
     const auto n = static_cast<int64_t>(x.size());
-    for_each_index(n, [&](int64_t i) { dx[i] = masked((x[i] >= 0.f) & (x[i] < alpha), dy[i]); });
+    for_each_index(n, [&](int64_t i) {
+      const float v = x[i];
+      dx[i] = masked((v >= 0.f) & (v < alpha), dy[i]);
+    });
     const double dalpha =
         deterministic_sum(0, n, [&](int64_t i) { return x[i] >= alpha ? double{dy[i]} : 0.0; });
     m_grad[0] += static_cast<float>(dalpha);
