@@ -109,15 +109,15 @@ class DorefaActivations final : public FakeQuantizer {
   void forward(std::span<const float> x, std::span<float> y, int64_t channels, bool,
                std::mt19937&) override {
     row_length(name(), x, y.size(), channels);
-    const float scale = 1.f / static_cast<float>(m_levels);
+    const float levels = static_cast<float>(m_levels), scale = 1.f / levels;
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { y[i] = static_cast<float>(code(x[i])) * scale; });
+                   [=](int64_t i) { y[i] = code(x[i], levels) * scale; });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
     row_length(name(), x, dy.size(), channels);
     row_length(name(), x, dx.size(), channels);
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+    for_each_index(static_cast<int64_t>(x.size()), [=](int64_t i) {
       const float v = x[i];
       dx[i] = masked((v >= 0.f) & (v <= 1.f), dy[i]);
     });
@@ -126,15 +126,18 @@ class DorefaActivations final : public FakeQuantizer {
     const int64_t row = row_length(name(), x, x.size(), channels);
     check_finite(name(), x);
     IntTensor values({channels, row});
-    for_each_index(values.size(), [&](int64_t i) { values[i] = code(x[i]); });
+    const auto levels = static_cast<float>(m_levels);
+    for_each_index(values.size(),
+                   [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], levels)); });
     return {std::move(values),
             QuantParams::uniform(m_bits, false, 1.f / static_cast<float>(m_levels), 0)};
   }
 
  private:
-  int32_t code(float x) const {
-    return static_cast<int32_t>(
-        round_half_even(std::clamp(x, 0.f, 1.f) * static_cast<float>(m_levels)));
+  // round(n clip(x, 0, 1)) as an exact float; static, with n passed in, so that the loops
+  // keep it in a register (y could alias a member as far as the compiler knows).
+  static float code(float x, float levels) {
+    return round_half_even(std::clamp(x, 0.f, 1.f) * levels);
   }
   int m_bits;
   int64_t m_levels;
@@ -151,19 +154,20 @@ class DorefaGradients final : public FakeQuantizer {
     const int64_t row = row_length(name(), x, y.size(), channels);
     const auto n = static_cast<int64_t>(x.size());
     if (training) draw_uniform(rng, n, m_draws);
+    const double* draws = m_draws.data();
     const auto levels = static_cast<double>(m_levels);
     for (int64_t r = 0; r < channels; ++r) {
       const int64_t begin = r * row;
       const double m = max_abs(x, begin, begin + row);
-      for_each_index(row, [&](int64_t k) {
+      for_each_index(row, [=](int64_t k) {
         const int64_t i = begin + k;
         if (m == 0) {
           y[i] = 0.f;
           return;
         }
-        const double noise = training ? (m_draws[static_cast<size_t>(i)] - 0.5) / levels : 0.0;
-        const double v = std::clamp(x[i] / (2 * m) + 0.5 + noise, 0.0, 1.0);
-        y[i] = static_cast<float>(2 * m * (std::nearbyint(v * levels) / levels - 0.5));
+        const double noise = training ? (draws[i] - 0.5) / levels : 0.0;
+        const double v = clamped(x[i] / (2 * m) + 0.5 + noise, 0.0, 1.0);
+        y[i] = static_cast<float>(2 * m * (round_half_even(v * levels) / levels - 0.5));
       });
     }
   }

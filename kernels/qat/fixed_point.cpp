@@ -36,21 +36,25 @@ class FixedPoint final : public FakeQuantizer {
     check_finite(name(), x);
     const int n = frac_bits(x);
     const float scale = std::ldexp(1.f, -n);
+    const double up = std::ldexp(1.0, n);  // x * 2^n is exact in double
     const auto size = static_cast<int64_t>(x.size());
+    // t is clamped one step beyond the range first (the result saturates the same way), so
+    // that the vectorizable floor_small applies.
     const auto lo = static_cast<double>(m_qmin), hi = static_cast<double>(m_qmax);
     if (training && m_stochastic) {
       draw_uniform(rng, size, m_draws);
-      for_each_index(size, [&](int64_t i) {
-        const double t = std::ldexp(double{x[i]}, n);  // exact
-        const double down = std::floor(t);
-        const double r = m_draws[static_cast<size_t>(i)] < t - down ? down + 1 : down;
-        y[i] = static_cast<float>(std::clamp(r, lo, hi)) * scale;
+      const double* draws = m_draws.data();
+      for_each_index(size, [=](int64_t i) {
+        const double t = clamped(double{x[i]} * up, lo - 1, hi + 1);
+        const double down = floor_small(t);
+        const double r = down + (draws[i] < t - down ? 1.0 : 0.0);
+        y[i] = static_cast<float>(clamped(r, lo, hi)) * scale;
       });
       return;
     }
-    for_each_index(size, [&](int64_t i) {
-      const double t = std::ldexp(double{x[i]}, n);
-      y[i] = static_cast<float>(std::clamp(std::floor(t + 0.5), lo, hi)) * scale;
+    for_each_index(size, [=](int64_t i) {
+      const double t = clamped(double{x[i]} * up, lo - 1, hi + 1);
+      y[i] = static_cast<float>(clamped(floor_small(t + 0.5), lo, hi)) * scale;
     });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
@@ -61,7 +65,7 @@ class FixedPoint final : public FakeQuantizer {
     const int n = frac_bits(x);
     const double lo = std::ldexp(static_cast<double>(m_qmin), -n);
     const double hi = std::ldexp(static_cast<double>(m_qmax), -n);
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+    for_each_index(static_cast<int64_t>(x.size()), [=](int64_t i) {
       const double v = x[i];
       dx[i] = masked((v >= lo) & (v <= hi), dy[i]);
     });

@@ -28,14 +28,14 @@ class Hwgq final : public FakeQuantizer {
     row_length(name(), x, y.size(), channels);
     const float step = m_step, levels = m_levels;  // locals: y cannot alias them
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { y[i] = code(x[i], step, levels) * step; });
+                   [=](int64_t i) { y[i] = code(x[i], step, levels) * step; });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
     row_length(name(), x, dy.size(), channels);
     row_length(name(), x, dx.size(), channels);
     const float clip = m_levels * m_step;
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+    for_each_index(static_cast<int64_t>(x.size()), [=](int64_t i) {
       const float v = x[i];
       dx[i] = masked((v > 0.f) & (v <= clip), dy[i]);
     });

@@ -129,7 +129,7 @@ class IntActivations final : public FakeQuantizer {
       }
     }
     const Affine a(params(x));
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) { y[i] = a.value(x[i]); });
+    for_each_index(static_cast<int64_t>(x.size()), [=](int64_t i) { y[i] = a.value(x[i]); });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
@@ -137,7 +137,7 @@ class IntActivations final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     const Affine a(params(x));
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { dx[i] = masked(a.in_range(x[i]), dy[i]); });
+                   [=](int64_t i) { dx[i] = masked(a.in_range(x[i]), dy[i]); });
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
     row_length(name(), x, x.size(), channels);

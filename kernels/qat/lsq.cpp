@@ -44,7 +44,9 @@ class Lsq final : public FakeQuantizer {
       m_step[0] = positive_scale(2.0 * mean / std::sqrt(static_cast<double>(m_qp)));
     }
     const float s = checked_step();
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) { y[i] = code(x[i], s) * s; });
+    const auto lo = static_cast<float>(-m_qn), hi = static_cast<float>(m_qp);
+    for_each_index(static_cast<int64_t>(x.size()),
+                   [=](int64_t i) { y[i] = code(x[i], s, lo, hi) * s; });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
@@ -53,11 +55,11 @@ class Lsq final : public FakeQuantizer {
     const float s = checked_step();
     const auto n = static_cast<int64_t>(x.size());
     const auto lo = static_cast<float>(-m_qn), hi = static_cast<float>(m_qp);
-    for_each_index(n, [&](int64_t i) {
+    for_each_index(n, [=](int64_t i) {
       const float v = x[i] / s;
       dx[i] = masked((v > lo) & (v < hi), dy[i]);
     });
-    const double sum = deterministic_sum(0, n, [&](int64_t i) {
+    const double sum = deterministic_sum(0, n, [=](int64_t i) {
       const float v = x[i] / s;
       const float d = v <= lo ? lo : (v >= hi ? hi : round_half_even(v) - v);
       return double{dy[i]} * d;
@@ -70,15 +72,17 @@ class Lsq final : public FakeQuantizer {
     check_finite(name(), x);
     if (m_step[0] == 0.f) fail(name(), "step not initialised: run forward() first");
     const float s = checked_step();
+    const auto lo = static_cast<float>(-m_qn), hi = static_cast<float>(m_qp);
     IntTensor values({channels, row});
     for_each_index(values.size(),
-                   [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], s)); });
+                   [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], s, lo, hi)); });
     return {std::move(values), QuantParams::uniform(m_bits, m_role == Role::Weight, s, 0)};
   }
 
  private:
-  float code(float x, float s) const {
-    return round_half_even(std::clamp(x / s, static_cast<float>(-m_qn), static_cast<float>(m_qp)));
+  // round(clip(x / s, lo, hi)) as an exact float (static: the loops keep lo, hi in registers).
+  static float code(float x, float s, float lo, float hi) {
+    return round_half_even(clamped(x / s, lo, hi));
   }
   float checked_step() const {
     if (!(m_step[0] > 0.f) || !std::isfinite(m_step[0]))

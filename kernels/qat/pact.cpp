@@ -41,7 +41,7 @@ class Pact final : public FakeQuantizer {
     row_length(name(), x, y.size(), channels);
     const float alpha = checked_alpha(), s = step();
     const auto top = static_cast<float>(m_levels);
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
+    for_each_index(static_cast<int64_t>(x.size()), [=](int64_t i) {
       const float q = round_half_even(std::clamp(x[i], 0.f, alpha) / s);
       y[i] = std::min(q, top) * s;  // q <= top up to float rounding of alpha / s
     });
@@ -52,12 +52,12 @@ class Pact final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     const float alpha = checked_alpha();
     const auto n = static_cast<int64_t>(x.size());
-    for_each_index(n, [&](int64_t i) {
+    for_each_index(n, [=](int64_t i) {
       const float v = x[i];
       dx[i] = masked((v >= 0.f) & (v < alpha), dy[i]);
     });
     const double dalpha =
-        deterministic_sum(0, n, [&](int64_t i) { return x[i] >= alpha ? double{dy[i]} : 0.0; });
+        deterministic_sum(0, n, [=](int64_t i) { return x[i] >= alpha ? double{dy[i]} : 0.0; });
     m_grad[0] += static_cast<float>(dalpha);
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
