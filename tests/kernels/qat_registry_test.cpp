@@ -4,6 +4,8 @@
 // specs are refused with a message naming the method.
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
 #include <cmath>
 #include <set>
 
@@ -200,10 +202,16 @@ TEST(QatRegistry, LargeTensorsGiveTheSameResultAsSmallOnes) {
     const std::vector<float> part_y = fwd(*q, part, 1);
     for (size_t i = 0; i < part.size(); ++i) ASSERT_EQ(part_y[i], y[begin + i]);
   }
-  (*q->learned_params()[0].grad)[0] = 0.f;
-  bwd(*q, x, dy, 100);
-  EXPECT_EQ((*q->learned_params()[0].grad)[0], grad) << "the step gradient is deterministic";
-  (void)dx;
+  // The same gradients with another number of threads (fixed-chunk reductions).
+  const int threads = omp_get_max_threads();
+  for (int t : {1, 3}) {
+    omp_set_num_threads(t);
+    (*q->learned_params()[0].grad)[0] = 0.f;
+    EXPECT_EQ(bwd(*q, x, dy, 100), dx) << t << " threads";
+    EXPECT_EQ((*q->learned_params()[0].grad)[0], grad) << t << " threads";
+    EXPECT_EQ(fwd(*q, x, 100), y) << t << " threads";
+  }
+  omp_set_num_threads(threads);
 }
 
 }  // namespace
