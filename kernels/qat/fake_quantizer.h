@@ -6,8 +6,9 @@
 // floats), backward() to turn dL/dy into dL/dx by the method's rule (STE, clipped STE,
 // gradients of learned scales), and to_integer() at export to get the integers and the
 // QuantParams (real = scale * (value - zero_point)) that the golden integer reference runs.
-// forward() and to_integer() agree: dequantizing to_integer(x) gives forward(x)'s values
-// (up to float rounding of the final multiply).
+// forward() and to_integer() agree: dequantizing to_integer(x) gives forward(x, training =
+// false)'s values bit for bit (every method computes the integer, then scale * (value - zp)
+// in float32 as kernels::dequantize does).
 //
 // Layout: a tensor is `channels` contiguous rows of equal length. Weights [OC, ...] pass
 // channels = OC (per-filter methods such as XNOR-Net use the rows; per-tensor ones ignore
@@ -61,6 +62,12 @@ class FakeQuantizer {
   // Integer form of forward(x, training = false): the values the accelerator sees and
   // their QuantParams. Gradient quantizers have none (std::logic_error).
   virtual Quantized to_integer(std::span<const float> x, int64_t channels) const = 0;
+  // to_integer()'s QuantParams when they do not depend on the tensor, which is what an
+  // exporter needs for activations (the golden reference runs them on one fixed grid).
+  // nullopt when they do: data-dependent weight scales (XNOR, TWN, DoReFa k = 1, int),
+  // fixed point with frac_bits = -1, int activations before their first training batch,
+  // an uninitialised LSQ step, gradients, fp.
+  virtual std::optional<QuantParams> output_params() const { return std::nullopt; }
 
   // Running state (EMA ranges, learned params) for checkpoints, as a flat list.
   virtual std::vector<float> state() const { return {}; }
@@ -74,7 +81,7 @@ struct QuantizerSpec {
   // Method options with their literature defaults.
   bool stochastic = false;    // BinaryConnect, fixed point: stochastic rounding in training
   int frac_bits = -1;         // fixed point: n of Qm.n; -1: the largest n that holds max|x|
-  bool per_channel = false;   // int, twn weights: one scale per row instead of per tensor
+  bool per_channel = false;   // int, twn weights: one scale per row (xnor weights always are)
   int value_bits = 8;         // ttq: signed width of the codebook's integer images of Wp, Wn
   float ema_decay = 0.99f;    // int activations: decay of the running min/max
   float alpha_init = 10.f;    // pact: initial clipping level alpha
