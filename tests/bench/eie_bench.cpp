@@ -4,6 +4,10 @@
 // activation density. Prints one markdown table row: simulated time, PE utilization, load
 // balance, stalls, and simulation speed in non-zero MACs per host-second.
 //   eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle [LABEL]
+//   eie_bench resnet20 WEIGHT_DENSITY fast|cycle   (zoo ResNet-20, 8-bit weights pruned and
+//     shared the same way, on the first Fashion-MNIST test image; per-layer rows)
+// With mode `cost`: the run priced by the cost model (built-in 45 nm table), per PE and
+// component, beside EIE's published per-PE breakdown (Han et al. 2016, Table II).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,6 +20,10 @@
 #include "arch/eie/cycle_model.h"
 #include "arch/eie/fast_model.h"
 #include "kernels/quantizers.h"
+#include "sim/cost/evaluate.h"
+#include "sim/cost/technology.h"
+#include "workloads/datasets/dataset.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace qasim;
 
@@ -43,28 +51,36 @@ std::vector<float> kmeans(const std::vector<float>& values, int k, int iteration
   return c;
 }
 
-workloads::Graph compressed_fc(int rows, int cols, double density, uint32_t seed,
-                               double& actual_density) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0.f, 1.f);
-  kernels::FloatTensor w({rows, cols});
-  for (int64_t i = 0; i < w.size(); ++i) w[i] = normal(rng);
-  // Magnitude pruning: keep the `density` largest |w|.
+// Magnitude pruning to `density` and k-means sharing into 15 centroids + 0, then the
+// codebook's integer form with `value_bits`-bit entries.
+kernels::Quantized prune_and_share(const kernels::FloatTensor& w_in, double density,
+                                   int value_bits) {
+  kernels::FloatTensor w = w_in;
   std::vector<float> mag(size_t(w.size()));
   for (int64_t i = 0; i < w.size(); ++i) mag[i] = std::fabs(w[i]);
-  const size_t keep = static_cast<size_t>(density * static_cast<double>(mag.size()));
+  const size_t keep = std::max<size_t>(
+      1, static_cast<size_t>(std::llround(density * static_cast<double>(mag.size()))));
   std::nth_element(mag.begin(), mag.end() - static_cast<std::ptrdiff_t>(keep), mag.end());
   const float threshold = mag[mag.size() - keep];
   std::vector<float> survivors;
   for (int64_t i = 0; i < w.size(); ++i) {
-    if (std::fabs(w[i]) < threshold)
+    if (std::fabs(w[i]) < threshold || w[i] == 0.f)
       w[i] = 0.f;
     else
       survivors.push_back(w[i]);
   }
   std::vector<float> centroids = kmeans(survivors, 15, 8);
   centroids.insert(centroids.begin(), 0.f);
-  const kernels::Quantized q = kernels::quantize_codebook(w, centroids, 16);
+  return kernels::quantize_codebook(w, centroids, value_bits);
+}
+
+workloads::Graph compressed_fc(int rows, int cols, double density, uint32_t seed,
+                               double& actual_density) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.f, 1.f);
+  kernels::FloatTensor w({rows, cols});
+  for (int64_t i = 0; i < w.size(); ++i) w[i] = normal(rng);
+  const kernels::Quantized q = prune_and_share(w, density, 16);
   int64_t nonzero = 0;
   for (int64_t i = 0; i < q.values.size(); ++i) nonzero += q.values[i] != 0;
   actual_density = static_cast<double>(nonzero) / static_cast<double>(q.values.size());
@@ -91,9 +107,145 @@ workloads::Graph compressed_fc(int rows, int cols, double density, uint32_t seed
   return g;
 }
 
+// EIE's per-PE modules (Table II) and the model components that make them up.
+struct Module {
+  const char* name;
+  double paper_mw, paper_um2;  // REFERENCES.md
+  std::vector<std::string> components;
+};
+
+void print_cost(const workloads::Graph& g, const arch::eie::EieParams& p,
+                const kernels::IntTensor& x) {
+  const arch::eie::EieAccelerator accel("eie", p);
+  const arch::RunResult run = accel.run_with_input(g, x, arch::Mode::Fast);
+  sim::cost::RunTiming timing;
+  timing.total_cycles = run.cycles;
+  timing.clock_mhz = p.clock_mhz;
+  for (const arch::LayerResult& l : run.layers) timing.layers.push_back({l.name, l.cycles, l.macs});
+  const sim::cost::Technology tech =
+      sim::cost::at_table_node(sim::cost::default_technology_table());
+  const sim::cost::CostReport r = sim::cost::evaluate(run.actions, accel.inventory(), tech, timing);
+  const double n = p.num_pes;
+  const auto dyn_mw = [&](const std::string& c) {
+    const auto it = r.total.by_component.find(c);
+    return it == r.total.by_component.end() ? 0.0 : it->second * 1e-12 / r.seconds * 1e3 / n;
+  };
+  const auto area = [&](const std::string& c) {
+    for (const auto& a : r.area)
+      if (a.component == c) return std::pair{a.area_um2 / n, a.leakage_mw / n};
+    return std::pair{0.0, 0.0};
+  };
+  const std::vector<Module> modules = {
+      {"SpmatRead", 4.955, 469412, {"spmat_sram"}},
+      {"PtrRead", 1.807, 121849, {"ptr_sram"}},
+      {"ArithmUnit", 1.162, 3110, {"codebook", "mult", "acc_add"}},
+      {"ActRW", 1.122, 18934, {"src_regs", "dst_regs", "act_sram"}},
+      {"ActQueue", 0.112, 758, {"act_queue"}},
+  };
+  fmt::print(
+      "| EIE module | model components | model mW/PE (dynamic + leakage) | paper mW/PE | "
+      "model µm²/PE | paper µm²/PE |\n|---|---|---|---|---|---|\n");
+  double mw_sum = 0, um2_sum = 0, paper_mw = 0, paper_um2 = 0;
+  for (const Module& m : modules) {
+    double dyn = 0, leak = 0, um2 = 0;
+    std::string names;
+    for (const std::string& c : m.components) {
+      dyn += dyn_mw(c);
+      um2 += area(c).first;
+      leak += area(c).second;
+      names += (names.empty() ? "" : ", ") + c;
+    }
+    mw_sum += dyn + leak;
+    um2_sum += um2;
+    paper_mw += m.paper_mw;
+    paper_um2 += m.paper_um2;
+    fmt::print("| {} | {} | {:.3f} ({:.3f} + {:.3f}) | {:.3f} | {:.0f} | {:.0f} |\n", m.name, names,
+               dyn + leak, dyn, leak, m.paper_mw, um2, m.paper_um2);
+  }
+  fmt::print("| sum of the modules above | | {:.3f} | {:.3f} | {:.0f} | {:.0f} |\n", mw_sum,
+             paper_mw, um2_sum, paper_um2);
+  fmt::print("| (paper PE total incl. clock tree, fillers) | | | 9.157 | | 638024 |\n");
+  double other_mw = 0, other_um2 = 0;
+  for (const char* c : {"lnzd", "requant", "ppu"}) {
+    other_mw += dyn_mw(c) + area(c).second;
+    other_um2 += area(c).first;
+  }
+  fmt::print(
+      "\nOutside the paper's PE modules (LNZD, requantization, PPU), per PE: {:.3f} mW, "
+      "{:.0f} µm². Whole run: {:.1f} µs, {:.3f} µJ, {:.1f} mW average for 64 PEs, {:.2f} "
+      "pJ per useful MAC; technology: {} at {} nm, {} V.\n",
+      other_mw, other_um2, r.seconds * 1e6, r.total.total_pj() * 1e-6, r.average_power_mw,
+      r.pj_per_mac, r.technology, r.node_nm, r.voltage_v);
+}
+
 }  // namespace
 
+// The zoo ResNet-20 (Fashion-MNIST shape) with every learned layer but the first pruned to
+// `density` and shared into 15 centroids + 0 (16-bit codebook entries); biases rescaled to
+// the new weight scale.
+workloads::Graph compressed_resnet20(double density) {
+  workloads::ZooOptions o;
+  o.input_channels = 1;
+  o.input_height = o.input_width = 28;
+  o.num_classes = 10;
+  workloads::Graph g = workloads::make_zoo_model("resnet20", o, true);
+  bool first = true;
+  for (workloads::Layer& l : g.layers) {
+    if (!l.has_weights() || l.fixed_weights) continue;
+    const kernels::FloatTensor w = kernels::dequantize(l.weights, l.weight_q);
+    const kernels::Quantized q = prune_and_share(w, first ? 1.0 : density, 16);
+    first = false;
+    for (size_t oc = 0; oc < l.bias.size(); ++oc)
+      l.bias[oc] = static_cast<int32_t>(std::llround(static_cast<double>(l.bias[oc]) *
+                                                     l.weight_q.scale_at(static_cast<int64_t>(oc)) /
+                                                     q.params.scale[0]));
+    l.weight_q = q.params;
+    l.weights = q.values;
+  }
+  g.infer_shapes();
+  return g;
+}
+
+int bench_resnet20(double density, const std::string& mode) {
+  const workloads::Graph g = compressed_resnet20(density);
+  const workloads::Dataset data = workloads::load_fashion_mnist("test");
+  const kernels::IntTensor x = workloads::to_model_input(data, 0, 1, g);
+  const arch::eie::EieParams p = arch::eie::EieParams::schema().preset_value("eie");
+  arch::eie::EieResult r;
+  double t_run = 0;
+  uint64_t macs = 0;
+  const auto timed = [&](auto& model) {
+    const auto t1 = std::chrono::steady_clock::now();
+    r = model.run();
+    t_run = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    macs = model.stats().pe.macs.value();
+  };
+  if (mode == "cycle") {
+    arch::eie::CycleModel m(g, p, x);
+    timed(m);
+  } else {
+    arch::eie::FastModel m(g, p, x);
+    timed(m);
+  }
+  fmt::print(
+      "| layer | unit | cycles | µs | PE util | load balance | stalls "
+      "|\n|---|---|---|---|---|---|---|\n");
+  for (const arch::eie::LayerTiming& l : r.layers)
+    if (l.cycles)
+      fmt::print("| {} | {} | {} | {:.2f} | {:.1f} % | {:.3f} | {} |\n", l.name,
+                 arch::eie::to_string(l.unit), l.cycles, l.cycles / p.clock_mhz,
+                 100 * l.mac_utilization, l.load_balance, l.stall_cycles);
+  fmt::print(
+      "\nTotal ({} mode): {} cycles, {:.1f} µs at {} MHz, PE utilization {:.1f} %, {} useful "
+      "MACs, host {:.3f} s for the timing run = {:.1f} M non-zero MACs per host-second.\n",
+      mode, r.cycles, r.seconds * 1e6, p.clock_mhz, 100 * r.mac_utilization, macs, t_run,
+      static_cast<double>(macs) / t_run / 1e6);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 4 && std::string(argv[1]) == "resnet20")
+    return bench_resnet20(std::atof(argv[2]), argv[3]);
   if (argc < 6) {
     fmt::print(stderr,
                "usage: eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle [LABEL]\n");
@@ -107,6 +259,10 @@ int main(int argc, char** argv) {
   arch::eie::EieParams p = arch::eie::EieParams::schema().preset_value("eie");
   p.synthetic_activation_density = ad;
   const kernels::IntTensor x = arch::eie::synthetic_input(g, p);
+  if (mode == "cost") {
+    print_cost(g, p, x);
+    return 0;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   arch::eie::EieResult r;
   uint64_t entries = 0, padding = 0, stalls = 0;
