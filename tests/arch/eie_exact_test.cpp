@@ -116,6 +116,16 @@ TEST(EieExact, ZooNetworksWithThreeBitCodebooks) {
   }
 }
 
+// Uniform 3-bit weights have at most 7 distinct non-zero values: a per-layer codebook.
+TEST(EieExact, UniformLayersWithFewValuesGetACodebook) {
+  workloads::ZooOptions o;
+  o.input_height = o.input_width = 16;
+  o.num_classes = 10;
+  o.weight_bits = o.first_layer_bits = o.last_layer_bits = 3;
+  const workloads::Graph g = workloads::make_zoo_model("resnet8", o, true);
+  expect_exact(g, preset(), testing::sparse_input(g, 1, 0.8, 5));
+}
+
 TEST(EieExact, UniformEightBitLayersAreRefusedClearly) {
   workloads::ZooOptions o;
   o.input_height = o.input_width = 16;
