@@ -26,7 +26,7 @@ struct PeStats : sim::StatGroup {
   sim::Counter idle_cycles{*this, "idle_cycles", "PE-cycles", "idle cycles summed over PEs"};
   sim::Counter pointer_reads{*this, "pointer_reads", "words",
                              "pointer SRAM reads (p_j and p_j+1, one per bank)"};
-  sim::Counter spmat_reads{*this, "spmat_reads", "words", "sparse-matrix SRAM word reads"};
+  sim::Counter spmat_reads{*this, "spmat_reads", "words", "sparse-matrix SRAM word reads (the last word fetched is reused)"};
   sim::Counter entries{*this, "entries", "entries", "CSC entries processed (padding included)"};
   sim::Counter padding{*this, "padding", "entries", "padding zero entries processed"};
   sim::Counter macs{*this, "macs", "MACs", "useful multiply-accumulates (non-zero x non-zero)"};

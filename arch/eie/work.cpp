@@ -61,14 +61,19 @@ void count_job(const SpmvJob& job, const EieParams& p, EieStats& s) {
   s.pe.pointer_reads += 2 * items * static_cast<uint64_t>(m.num_pes);
   const uint32_t per_word = static_cast<uint32_t>(p.entries_per_word());
   uint64_t entries = 0, padding = 0, words = 0;
+  // Each PE keeps the last word it fetched (eight entries of the 64-bit SRAM): a read only
+  // when an entry lies in another word. Columns come in broadcast order, so the count does
+  // not depend on time. The buffer starts empty at each job.
+  std::vector<int64_t> last_word(size_t(m.num_pes), -1);
   for (uint32_t col : job.columns)
     for (int pe = 0; pe < m.num_pes; ++pe) {
       const PeSlice& sl = m.slice(job.batch, pe);
       const uint32_t first = sl.pointers[col], end = sl.pointers[col + 1];
       if (first == end) continue;
       entries += end - first;
-      // One word read per SRAM row the column's entries touch.
-      words += (end - 1) / per_word - first / per_word + 1;
+      const int64_t w0 = first / per_word, w1 = (end - 1) / per_word;
+      words += static_cast<uint64_t>(w1 - w0 + 1) - (w0 == last_word[pe] ? 1 : 0);
+      last_word[pe] = w1;
       for (uint32_t e = first; e < end; ++e) padding += sl.entries[e].code == 0;
     }
   s.pe.entries += entries;

@@ -162,8 +162,10 @@ void print_cost(const workloads::Graph& g, const arch::eie::EieParams& p,
     fmt::print("| {} | {} | {:.3f} ({:.3f} + {:.3f}) | {:.3f} | {:.0f} | {:.0f} |\n", m.name, names,
                dyn + leak, dyn, leak, m.paper_mw, um2, m.paper_um2);
   }
-  fmt::print("| sum of the modules above | | {:.3f} | {:.3f} | {:.0f} | {:.0f} |\n", mw_sum,
-             paper_mw, um2_sum, paper_um2);
+  fmt::print(
+      "| sum of the modules above (model / paper) | | {:.3f} ({:.2f}×) | {:.3f} | {:.0f} "
+      "({:.2f}×) | {:.0f} |\n",
+      mw_sum, mw_sum / paper_mw, paper_mw, um2_sum, um2_sum / paper_um2, paper_um2);
   fmt::print("| (paper PE total incl. clock tree, fillers) | | | 9.157 | | 638024 |\n");
   double other_mw = 0, other_um2 = 0;
   for (const char* c : {"lnzd", "requant", "ppu"}) {
