@@ -17,8 +17,10 @@
 #include <random>
 
 #include "arch/eie/accelerator.h"
+#include "arch/eie/actions.h"
 #include "arch/eie/cycle_model.h"
 #include "arch/eie/fast_model.h"
+#include "arch/eie/inventory.h"
 #include "kernels/quantizers.h"
 #include "sim/cost/evaluate.h"
 #include "sim/cost/technology.h"
@@ -105,6 +107,20 @@ workloads::Graph compressed_fc(int rows, int cols, double density, uint32_t seed
   g.layers.push_back(fc);
   g.infer_shapes();
   return g;
+}
+
+// Energy of a finished run (µJ), priced by the cost model's built-in 45 nm table.
+double energy_uj(const sim::StatsRecorder& rec, const arch::eie::EieResult& r,
+                 const arch::eie::EieParams& p) {
+  sim::cost::RunTiming timing;
+  timing.total_cycles = r.cycles;
+  timing.clock_mhz = p.clock_mhz;
+  for (const arch::eie::LayerTiming& l : r.layers)
+    timing.layers.push_back({l.name, l.cycles, l.macs});
+  const sim::cost::CostReport c =
+      sim::cost::evaluate(arch::eie::layer_actions(rec, p), arch::eie::inventory(p),
+                          sim::cost::at_table_node(sim::cost::default_technology_table()), timing);
+  return c.total.total_pj() * 1e-6;
 }
 
 // EIE's per-PE modules (Table II) and the model components that make them up.
@@ -216,11 +232,13 @@ int bench_resnet20(double density, const std::string& mode) {
   arch::eie::EieResult r;
   double t_run = 0;
   uint64_t macs = 0;
+  double uj = 0;
   const auto timed = [&](auto& model) {
     const auto t1 = std::chrono::steady_clock::now();
     r = model.run();
     t_run = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     macs = model.stats().pe.macs.value();
+    uj = energy_uj(model.recorder(), r, p);
   };
   if (mode == "cycle") {
     arch::eie::CycleModel m(g, p, x);
@@ -239,8 +257,9 @@ int bench_resnet20(double density, const std::string& mode) {
                  100 * l.mac_utilization, l.load_balance, l.stall_cycles);
   fmt::print(
       "\nTotal ({} mode): {} cycles, {:.1f} µs at {} MHz, PE utilization {:.1f} %, {} useful "
-      "MACs, host {:.3f} s for the timing run = {:.1f} M non-zero MACs per host-second.\n",
-      mode, r.cycles, r.seconds * 1e6, p.clock_mhz, 100 * r.mac_utilization, macs, t_run,
+      "MACs, energy {:.2f} µJ (cost model, 45 nm), host {:.3f} s for the timing run = {:.1f} M "
+      "non-zero MACs per host-second.\n",
+      mode, r.cycles, r.seconds * 1e6, p.clock_mhz, 100 * r.mac_utilization, macs, uj, t_run,
       static_cast<double>(macs) / t_run / 1e6);
   return 0;
 }
@@ -268,6 +287,7 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   arch::eie::EieResult r;
   uint64_t entries = 0, padding = 0, stalls = 0;
+  double uj = 0;
   double t_run = 0;
   const auto timed = [&](auto& model) {
     const auto t1 = std::chrono::steady_clock::now();
@@ -276,6 +296,7 @@ int main(int argc, char** argv) {
     entries = model.stats().pe.entries.value();
     padding = model.stats().pe.padding.value();
     stalls = model.stats().lnzd.stall_cycles.value();
+    uj = energy_uj(model.recorder(), r, p);
   };
   if (mode == "cycle") {
     arch::eie::CycleModel m(g, p, x);
@@ -291,9 +312,10 @@ int main(int argc, char** argv) {
   // | layer | mode | weight density | act density | cycles | µs | PE util | load bal | stalls |
   //   padding % | M nz-MAC/host-s (run) | host s (run / total incl. compile+execute) |
   fmt::print(
-      "| {} | {} | {:.1f} % | {:.0f} % | {} | {:.1f} | {:.1f} % | {:.3f} | {} | {:.1f} % | "
+      "| {} | {} | {:.1f} % | {:.0f} % | {} | {:.1f} | {:.2f} | {:.1f} % | {:.3f} | {} | {:.1f} % "
+      "| "
       "{:.1f} | {:.3f} / {:.2f} |\n",
-      label.empty() ? g.name : label, mode, 100 * density, 100 * ad, r.cycles, us,
+      label.empty() ? g.name : label, mode, 100 * density, 100 * ad, r.cycles, us, uj,
       100 * l.mac_utilization, l.load_balance, stalls,
       entries ? 100.0 * static_cast<double>(padding) / static_cast<double>(entries) : 0.0,
       static_cast<double>(l.macs) / t_run / 1e6, t_run, t_total);
