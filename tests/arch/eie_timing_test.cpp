@@ -109,5 +109,43 @@ TEST(EieTiming, PaddingEntriesCostCycles) {
   expect_both(fc_graph(41, 1, w), p, input({9}), {47, 0, 4, 2, 4});
 }
 
+// A 1x1 convolution of a [5, 1, 1] input into 2 channels on 2 PEs: the im2col gather of 5
+// activations takes ceil(5 / 2) = 3 cycles, then B = 3..7, each PE pops at 4..8 and spends
+// one cycle per column: end 9, one row to write back -> 10, seen at 11.
+TEST(EieTiming, LoweredConvolutionGathersFirst) {
+  workloads::Graph g = fc_graph(2, 5, std::vector<int32_t>(10, 2));
+  g.layers[0].output_shape = {5, 1, 1};
+  workloads::Layer& l = g.layers[1];
+  l.kind = workloads::OpKind::Conv;
+  l.weights = l.weights.reshaped({2, 5, 1, 1});
+  g.infer_shapes();
+  expect_both(g, two_pes(8), input({9, 8, 7, 6, 5}), {11, 0, 5, 10, 5, 5});
+}
+
+// Max pooling 2x2 of [4, 2, 2] on the PPU: 4 outputs x 4 taps = 16 operations at 3 lanes =
+// 6 cycles, plus the command and done hops: 8.
+TEST(EieTiming, PpuLayer) {
+  workloads::Graph g;
+  g.name = "pool";
+  workloads::Layer in;
+  in.name = "input";
+  in.output_shape = {4, 2, 2};
+  in.output_q = kernels::QuantParams::uniform(8, false, 0.05f, 3);
+  g.layers.push_back(in);
+  workloads::Layer pool;
+  pool.name = "pool";
+  pool.kind = workloads::OpKind::MaxPool;
+  pool.inputs = {0};
+  pool.geometry.kernel_h = pool.geometry.kernel_w = 2;
+  pool.geometry.stride_h = pool.geometry.stride_w = 2;
+  pool.output_q = in.output_q;
+  g.layers.push_back(pool);
+  g.infer_shapes();
+  EieParams p = two_pes(8);
+  p.ppu_lanes = 3;
+  kernels::IntTensor x({1, 4, 2, 2}, std::vector<int32_t>(16, 9));
+  expect_both(g, p, x, {8, 0, 0, 0, 0, 0});
+}
+
 }  // namespace
 }  // namespace qasim::arch::eie
