@@ -2,7 +2,8 @@
 # qasim simulate prices the run: report.json holds energy per layer and component class,
 # area per component and the efficiency figures; the MAC and DRAM energies and the MAC
 # area are recomputed here from the Horowitz anchors (independent of the C++ model);
-# --node/--voltage scale as stated; a bad --tech file is refused with its name and line.
+# --node/--voltage scale as stated; a bad --tech file is refused with its name and line;
+# qasim cost prices a hand-described design.
 source "$(dirname "$0")/lib/common.bash"
 have_numpy || { echo "skipped: Debian's python3-numpy is not installed"; exit 0; }
 
@@ -89,4 +90,37 @@ expect_exit 2 "$QASIM" simulate "${model[@]}" --node 3
 expect_output "outside the scaling table"
 expect_exit 2 "$QASIM" simulate "${model[@]}" --dram sdram
 expect_output "unknown DRAM type 'sdram'"
+
+# qasim cost prices a hand-described design: 1000 x 8b MACs with 32-bit accumulation
+# (0.2 + 0.1 pJ) and 100 reads of 32 bits from an 8 KB SRAM (5 pJ) = 800 pJ.
+cat >"$WORK/design.yaml" <<'YAML'
+name: tiny
+clock_mhz: 100
+cycles: 1000
+inventory:
+  - {component: pe, kind: mac, count: 1, bits: [8, 8, 32]}
+  - {component: buf, kind: sram, count: 1, size: 8192, unit: bytes, bits: [32]}
+layers:
+  - name: l1
+    cycles: 1000
+    macs: 1000
+    actions:
+      - {component: pe, kind: mac, bits: [8, 8, 32], count: 1000}
+      - {component: buf, kind: sram_read, bits: [32], count: 100}
+YAML
+expect_exit 0 "$QASIM" cost "$WORK/design.yaml" --json "$WORK/design.json"
+$PY -c "
+import json; r = json.load(open('$WORK/design.json'))
+e = r['total']['energy_pj']
+assert abs(e['compute'] - 300) < 1e-9 and abs(e['sram'] - 500) < 1e-9, e
+"
+sed 's/count: 100}/count: 100, width: 3}/' "$WORK/design.yaml" >"$WORK/bad_design.yaml"
+expect_exit 2 "$QASIM" cost "$WORK/bad_design.yaml"
+expect_output "bad_design.yaml:$(grep -n "width: 3" "$WORK/bad_design.yaml" | cut -d: -f1):"
+expect_output "unknown key 'width'"
+sed 's/kind: sram_read/kind: sram_teleport/' "$WORK/design.yaml" >"$WORK/bad_kind.yaml"
+expect_exit 2 "$QASIM" cost "$WORK/bad_kind.yaml"
+expect_output "unknown action kind 'sram_teleport'"
+"$QASIM" cost --print-tech >"$WORK/printed.yaml"
+cmp -s "$WORK/printed.yaml" "$SRC/configs/tech/horowitz45.yaml" || fail "--print-tech differs from the data file"
 echo ok
