@@ -61,6 +61,13 @@ class Accelerator {
   // Timing and counts of one sample through `graph` (shapes inferred; weights not needed).
   // InputError when the network cannot run. Cycle mode elaborates SystemC: once per process.
   virtual RunResult run(const workloads::Graph& graph, Mode mode) const = 0;
+  // The same for one sample `input` [1, C, H, W]: models whose timing depends on the values
+  // (zero skipping) override this; the others time the data-independent run().
+  virtual RunResult run_with_input(const workloads::Graph& graph, const kernels::IntTensor& input,
+                                   Mode mode) const {
+    (void)input;
+    return run(graph, mode);
+  }
   // Every layer's output for a batch [N, C, H, W] of input integers, computed the way the
   // accelerator computes (index = layer index; entry 0 is the input).
   virtual std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,

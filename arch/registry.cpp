@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "arch/eie/register.h"
 #include "arch/nvdla/register.h"
 #include "sim/params.h"
 #include "sim/yaml_params.h"
@@ -25,6 +26,7 @@ const ArchInfo* Registry::find(const std::string& name) const {
 void register_all(Registry& registry) {
   // The accelerator models (NVDLA-, UNPU-, EIE-style) register here as they land.
   nvdla::register_archs(registry);
+  eie::register_archs(registry);
 }
 
 std::unique_ptr<Accelerator> make_accelerator(const std::string& name_or_yaml) {

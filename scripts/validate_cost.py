@@ -184,7 +184,10 @@ emit("Notes. The Spmat and Ptr areas are the two points the SRAM area model is s
      "word width, so a 16-bit read of a 16 KB bank costs a quarter of a 64-bit one, while in "
      "CACTI the decoder and bit-line energy of narrow reads does not shrink with the width; "
      "the pointer SRAM is also read for columns that hold no non-zero in this PE, more often "
-     "than once per 8 cycles.")
+     "than once per 8 cycles. ActRW and the queue are register files priced at 6 um2/bit "
+     "(a flip-flop and its read multiplexer); the queue's published 758 um2 for 8 x 32 bits is "
+     "3 um2/bit (a denser latch FIFO), so its area row is 2x high; their power rows lack the "
+     "clock-tree share the paper books to each module.")
 emit("")
 
 # --- NVDLA ----------------------------------------------------------------------------

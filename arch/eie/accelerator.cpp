@@ -1,0 +1,82 @@
+#include "arch/eie/accelerator.h"
+
+#include <random>
+
+#include "arch/eie/actions.h"
+#include "arch/eie/compiler.h"
+#include "arch/eie/cycle_model.h"
+#include "arch/eie/executor.h"
+#include "arch/eie/fast_model.h"
+#include "arch/eie/inventory.h"
+
+namespace qasim::arch::eie {
+
+namespace {
+
+template <typename Model>
+RunResult run_model(const std::shared_ptr<Model>& model, const EieParams& p) {
+  const EieResult timing = model->run();
+  RunResult r;
+  for (const LayerTiming& l : timing.layers)
+    r.layers.push_back({l.name, to_string(l.unit), l.start, l.cycles, l.busiest_pe, l.macs, l.spmvs,
+                        l.mac_utilization});
+  r.cycles = timing.cycles;
+  r.seconds = timing.seconds;
+  r.frames_per_second = timing.frames_per_second;
+  r.utilization = timing.mac_utilization;
+  r.stats = std::shared_ptr<const sim::StatsRecorder>(model, &model->recorder());
+  r.actions = layer_actions(model->recorder(), p);
+  return r;
+}
+
+}  // namespace
+
+kernels::IntTensor synthetic_input(const workloads::Graph& graph, const EieParams& p) {
+  const workloads::Layer& in = graph.input();
+  const workloads::Shape3 s = in.output_shape;
+  const int32_t zp = in.output_q.zero_point_at(0);
+  const int32_t lo = in.output_q.qmin(), hi = in.output_q.qmax();
+  std::mt19937 rng(static_cast<uint32_t>(p.synthetic_seed));
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  kernels::IntTensor x({1, s.c, s.h, s.w});
+  for (int64_t k = 0; k < x.size(); ++k) {
+    int32_t v = zp;
+    if (coin(rng) < p.synthetic_activation_density && hi > lo)
+      while (v == zp) v = lo + static_cast<int32_t>(rng() % static_cast<uint32_t>(hi - lo + 1));
+    x[k] = v;
+  }
+  return x;
+}
+
+EieAccelerator::EieAccelerator(std::string name, const EieParams& params)
+    : m_name(std::move(name)), m_params(params) {
+  EieParams::schema().validate(m_params);
+}
+
+std::string EieAccelerator::params_yaml() const {
+  return EieParams::schema().to_yaml(m_params);
+}
+
+RunResult EieAccelerator::run(const workloads::Graph& graph, Mode mode) const {
+  workloads::Graph g = graph;
+  g.infer_shapes();
+  return run_with_input(g, synthetic_input(g, m_params), mode);
+}
+
+RunResult EieAccelerator::run_with_input(const workloads::Graph& graph,
+                                         const kernels::IntTensor& input, Mode mode) const {
+  if (mode == Mode::Fast)
+    return run_model(std::make_shared<FastModel>(graph, m_params, input), m_params);
+  return run_model(std::make_shared<CycleModel>(graph, m_params, input), m_params);
+}
+
+std::vector<kernels::IntTensor> EieAccelerator::execute(const workloads::Graph& graph,
+                                                        const kernels::IntTensor& input) const {
+  return eie::execute(graph, compile(graph, m_params), m_params, input);
+}
+
+std::vector<sim::cost::InventoryItem> EieAccelerator::inventory() const {
+  return eie::inventory(m_params);
+}
+
+}  // namespace qasim::arch::eie

@@ -1,0 +1,42 @@
+// The EIE-style model behind the generic arch::Accelerator interface. EIE's timing follows
+// the non-zero pattern of the weights and of the activations, so the model runs the network
+// on an input: run_with_input() takes the real input tensor; run(), whose interface has no
+// input, times a deterministic synthetic input (synthetic_input()).
+#pragma once
+
+#include <string>
+
+#include "arch/accelerator.h"
+#include "arch/eie/params.h"
+
+namespace qasim::arch::eie {
+
+// [1, C, H, W]: each element is the input's zero point (a zero activation) with probability
+// 1 - synthetic_activation_density, else uniform over the other codes; seeded.
+kernels::IntTensor synthetic_input(const workloads::Graph& graph, const EieParams& params);
+
+class EieAccelerator : public Accelerator {
+ public:
+  EieAccelerator(std::string name, const EieParams& params);
+
+  const std::string& name() const override { return m_name; }
+  double clock_mhz() const override { return m_params.clock_mhz; }
+  int64_t peak_macs_per_cycle() const override { return m_params.num_pes; }
+  kernels::Numerics numerics() const override { return m_params.numerics(); }
+  std::string params_yaml() const override;
+  RunResult run(const workloads::Graph& graph, Mode mode) const override;
+  // Timing of sample 0 of `input` ([N, C, H, W]).
+  RunResult run_with_input(const workloads::Graph& graph, const kernels::IntTensor& input,
+                           Mode mode) const override;
+  std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,
+                                          const kernels::IntTensor& input) const override;
+  std::vector<sim::cost::InventoryItem> inventory() const override;
+
+  const EieParams& params() const { return m_params; }
+
+ private:
+  std::string m_name;
+  EieParams m_params;
+};
+
+}  // namespace qasim::arch::eie
