@@ -317,6 +317,53 @@ emit("Investigation. Estimate (a) uses only our MAC model and the paper's own LB
      "exploits and the estimate does not know.")
 emit("")
 
+# --- Accelerator models of this build, when present ------------------------------------
+# UNPU and EIE models (arch/unpu, arch/eie) are built on other branches; once they are in
+# the build, their own inventories and counts are priced here at their chips' node. The
+# workload is a small zoo network, not the papers' benchmarks: these rows show the model
+# end to end, and for UNPU set its TOPS/W beside the published peak efficiency.
+archs = [line.split()[0] for line in run(["list-archs", "--brief"]).splitlines() if line.strip()]
+
+
+def try_simulate(arch, extra):
+    out = os.path.join(WORK, "sim_" + arch + "_" + "_".join(extra).replace("-", ""))
+    args = ["simulate", "--model", "zoo:resnet8", "--input-shape", "1x16x16", "--classes", "10",
+            "--dataset", "synthetic", "--arch", arch, "--out", out] + extra
+    done = subprocess.run([QASIM] + args, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines_ = done.stderr.strip().splitlines() or ["exit %d" % done.returncode]
+        return None, next((l for l in lines_ if "error" in l), lines_[-1])
+    with open(os.path.join(out, "report.json")) as f:
+        return json.load(f)["cost"], ""
+
+
+runs = []
+if "unpu" in archs:
+    for wbits, pub in (("16", 3.08), ("1", 50.6)):
+        flags = ["--wbits", wbits, "--node", "65", "--voltage", "0.63"]
+        if wbits == "1":
+            flags += ["--scheme", "binary"]
+        runs.append(("unpu", flags, pub))
+if "eie" in archs:
+    runs.append(("eie", ["--node", "45"], None))
+if runs:
+    emit("## Accelerator models of this build on zoo:resnet8 (16x16 input)")
+    emit("")
+    emit("Not the papers' workloads: the published UNPU figure is its peak efficiency, ours is "
+         "one small network at whatever utilization the model reaches.")
+    emit("")
+    emit("| arch | flags | TOPS/W | published TOPS/W | pJ/MAC | area mm2 | note |")
+    emit("|---|---|---|---|---|---|---|")
+    for arch, flags, pub in runs:
+        cost, note = try_simulate(arch, flags)
+        if cost is None:
+            emit(f"| {arch} | `{' '.join(flags)}` | | {pub or ''} | | | run failed: {note} |")
+            continue
+        e = err(cost["tops_per_watt"], pub) + " %" if pub else ""
+        emit(f"| {arch} | `{' '.join(flags)}` | {cost['tops_per_watt']:.2f} | {pub or ''} | "
+             f"{cost['pj_per_mac']:.3f} | {cost['area']['total_mm2']:.3f} | {e} |")
+    emit("")
+
 os.makedirs(os.path.dirname(OUT) or ".", exist_ok=True)
 tmp = OUT + ".tmp"
 with open(tmp, "w") as f:
