@@ -21,6 +21,11 @@ const std::vector<Command>& commands() {
       {"simulate", "a model on an accelerator: cycles, utilization, traffic, bit-exact check",
        cmd_simulate},
       {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
+      {"sweep", "evaluate a sweep spec's design points into a result store (local or MPI)",
+       cmd_sweep},
+      {"report", "a result store as an HTML page (Pareto fronts, plots), JSON and CSV", cmd_report},
+      {"compare", "design points or simulate reports side by side, with deltas and ratios",
+       cmd_compare},
   };
   return all;
 }
