@@ -81,6 +81,12 @@ ChildEvaluation::ChildEvaluation(const DesignPoint& point, const EvalContext& co
     close(error_pipe[0]);
     dup2(error_pipe[1], STDERR_FILENO);
     close(error_pipe[1]);
+    // SystemC's banners and notes ("Simulation stopped by user") would interleave with
+    // the parent's progress bar: the child's stdout has nothing the sweep needs.
+    if (const int null = open("/dev/null", O_WRONLY); null >= 0) {
+      dup2(null, STDOUT_FILENO);
+      close(null);
+    }
     kernels::set_threads(threads);
     const PointResult r = evaluate_point(point, context, known_accuracy);
     write_all(result_pipe[1], r.to_json().dump());

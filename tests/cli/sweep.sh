@@ -99,4 +99,16 @@ a, b = (dict((h, (acc, lat)) for h, acc, lat in sqlite3.connect(p).execute(
 assert len(a) == 8 and len(b) == 7
 assert all(a[h] == b[h] for h in b), "the same points gave different results"
 PY
+
+# Cycle mode (SystemC, elaborated once per worker process) gives the fast model's cycles.
+for mode in fast cycle; do
+  printf 'workload: {model: "zoo:resnet8", dataset: synthetic, images: 16}\naccelerators: all\nprecision: {wbits: [4, 8]}\nevaluation: {mode: %s}\n' "$mode" >"$WORK/$mode.yaml"
+  expect_exit 0 "$QASIM" sweep "$WORK/$mode.yaml" --db "$WORK/$mode.db" --jobs 2 -q
+done
+$PY - "$WORK/fast.db" "$WORK/cycle.db" <<'PY'
+import sqlite3, sys
+a, b = (sorted(sqlite3.connect(p).execute(
+    "select accelerator, precision, status, json_extract(result, '$.cycles') from points")) for p in sys.argv[1:])
+assert len(a) >= 4 and a == b and all(r[2] == "ok" and r[3] > 0 for r in a), (a, b)
+PY
 echo ok
