@@ -25,8 +25,17 @@ std::string PrecisionAssignment::label() const {
   if (as_model) return "model";
   std::string out = fmt::format("w{}a{}", wbits, abits);
   if (wbits >= 2 && scheme != "uniform") out += "-" + scheme;
-  if (!layers.empty()) out += fmt::format("+{}", layers.size());
-  return out;
+  if (layers.empty()) return out;
+  // Mixed precision: the mean bits of the overridden layers and a short hash to tell
+  // assignments with the same means apart.
+  double w = 0, a = 0;
+  int nw = 0, na = 0;
+  for (const auto& [name, bits] : layers) {
+    if (bits.wbits) w += bits.wbits, ++nw;
+    if (bits.abits) a += bits.abits, ++na;
+  }
+  return fmt::format("mixed w{:.1f}a{:.1f} {}", nw ? w / nw : wbits, na ? a / na : abits,
+                     config_hash(canonical()).substr(0, 6));
 }
 
 std::string PrecisionAssignment::canonical() const {

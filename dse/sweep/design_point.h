@@ -45,7 +45,7 @@ struct PrecisionAssignment {
   int first_last_bits = 0;
   std::map<std::string, LayerBits> layers;
 
-  std::string label() const;      // "w4a8", "w4a8+3", "model"
+  std::string label() const;      // "w4a8", "mixed w4.5a6.0 3f2a1c", "model"
   std::string canonical() const;  // YAML, keys in a fixed order
 };
 
