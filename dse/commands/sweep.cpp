@@ -13,6 +13,7 @@
 #include "dse/sweep/mpi_runner.h"
 #include "dse/sweep/runner.h"
 #include "dse/sweep/sweep_spec.h"
+#include "workloads/errors.h"
 
 namespace qasim::dse {
 
@@ -41,6 +42,18 @@ workloads::Graph shape_graph(const Workload& w, const workloads::Dataset& test) 
   o.seed = w.seed;
   workloads::Graph g = load_model(o, false, &test);
   g.infer_shapes();
+  return g;
+}
+
+// The shape graph, after checking that the spec's per-layer overrides name its layers
+// (otherwise every point would fail the same way).
+workloads::Graph checked_model(const SweepSpec& spec, const workloads::Dataset& test) {
+  workloads::Graph g = shape_graph(spec.workload, test);
+  for (const auto& [name, bits] : spec.base_precision.layers)
+    if (g.find(name) < 0)
+      throw workloads::InputError(
+          spec.source, fmt::format("precision.layers: {} has no layer '{}' (see `qasim info {}`)",
+                                   spec.workload.model, name, spec.workload.model));
   return g;
 }
 
@@ -76,12 +89,13 @@ int run_mpi(const SweepOptions& o) {
     serve_points(world, context, threads, spec.timeout_seconds);
     return kExitOk;
   }
-  ResultStore store(o.db_path, false);
-  const std::unique_ptr<SearchStrategy> search =
-      make_search(spec, shape_graph(spec.workload, test));
   RunSummary summary;
   {
+    // The executor first: whatever fails after this point, its destructor releases the
+    // worker ranks, so none waits forever for a point.
     const std::unique_ptr<Executor> executor = make_mpi_executor(world);
+    ResultStore store(o.db_path, false);
+    const std::unique_ptr<SearchStrategy> search = make_search(spec, checked_model(spec, test));
     fmt::print(stderr, "sweep over MPI: {} worker rank(s), {} thread(s) each\n",
                executor->capacity(), threads);
     summary = run_sweep(spec, *search, *executor, store, {o.resume, o.retry_failed, o.quiet});
@@ -127,8 +141,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const SweepSpec spec = parse_sweep_spec_file(o.spec_path, cost != nullptr);
   const workloads::Dataset test = load_test_set(spec.workload);
   ResultStore store(o.db_path, false);
-  const std::unique_ptr<SearchStrategy> search =
-      make_search(spec, shape_graph(spec.workload, test));
+  const std::unique_ptr<SearchStrategy> search = make_search(spec, checked_model(spec, test));
   const UntrainedModels models;
   const EvalContext context{spec.workload, &test, &models, cost.get()};
   const int threads = o.threads > 0 ? o.threads : default_threads(o.jobs);

@@ -134,6 +134,7 @@ inline constexpr const char* kHtmlTemplate = R"html(<!DOCTYPE html>
       data: {datasets: datasets},
       options: {
         parsing: false,
+        aspectRatio: 1.3,
         plugins: {
           title: {display: true, text: 'accuracy vs ' + axis +
                   (hv !== null && hv !== undefined ? '  (hypervolume ' + fmt(hv) + ')' : '')},

@@ -11,7 +11,7 @@
 namespace qasim::dse {
 
 ProvidedModel UntrainedModels::model(const Workload& workload, const PrecisionAssignment& precision,
-                                     const workloads::Dataset& test) const {
+                                     const workloads::Dataset& test, bool with_weights) const {
   ModelOptions o;
   o.spec = workload.model;
   o.width = workload.width;
@@ -35,7 +35,7 @@ ProvidedModel UntrainedModels::model(const Workload& workload, const PrecisionAs
                                    : kernels::scheme_from_string(precision.scheme);
       if (bits.abits) p.activation_bits = bits.abits;
     }
-    out.graph = load_model(o, true, &test);
+    out.graph = load_model(o, with_weights, &test);
     out.trained = false;
     out.source = fmt::format(
         "untrained: zoo weights seeded at random (seed {}), chance-level "
@@ -77,8 +77,10 @@ PointResult evaluate_or_throw(const DesignPoint& point, const EvalContext& conte
                               const std::optional<AccuracyResult>& known_accuracy) {
   PointResult r = failed_result(point, "");
   const std::unique_ptr<arch::Accelerator> accel = make_arch(point.arch);
-  const ProvidedModel model =
-      context.models->model(context.workload, point.precision, *context.test);
+  // With the accuracy known (another point of the same precision measured it), timing
+  // needs only the shape-and-bits graph.
+  const ProvidedModel model = context.models->model(context.workload, point.precision,
+                                                    *context.test, !known_accuracy.has_value());
   const arch::RunResult run = accel->run(model.graph, arch::mode_from_string(point.mode));
 
   if (known_accuracy) {

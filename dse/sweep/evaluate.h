@@ -33,10 +33,14 @@ struct ProvidedModel {
 class AccuracyProvider {
  public:
   virtual ~AccuracyProvider() = default;
-  // The model of `workload` at `precision`, ready for the golden reference. Throws
-  // workloads::InputError when the precision cannot be built.
+  // The model of `workload` at `precision`. With weights: ready for the golden reference
+  // (trained, when the provider trains). Without: the same layers, shapes and bits, for
+  // timing only (accelerator timing and counts depend on shapes and bits, not on weight
+  // values), which skips weight generation, calibration or training when the accuracy of
+  // the precision is already known. Throws workloads::InputError when the precision
+  // cannot be built.
   virtual ProvidedModel model(const Workload& workload, const PrecisionAssignment& precision,
-                              const workloads::Dataset& test) const = 0;
+                              const workloads::Dataset& test, bool with_weights) const = 0;
 };
 
 // Zoo models with seeded random weights and calibrated activation scales; ONNX files as
@@ -44,7 +48,7 @@ class AccuracyProvider {
 class UntrainedModels : public AccuracyProvider {
  public:
   ProvidedModel model(const Workload& workload, const PrecisionAssignment& precision,
-                      const workloads::Dataset& test) const override;
+                      const workloads::Dataset& test, bool with_weights) const override;
 };
 
 struct CostResult {

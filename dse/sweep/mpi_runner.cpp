@@ -35,6 +35,13 @@ class MpiExecutor : public Executor {
     for (int r = 1; r < world.size(); ++r) m_idle.push_back(r);
   }
   ~MpiExecutor() override {
+    // Collect what busy workers are computing (a sweep that stopped early), so no rank is
+    // left blocked in a send, then release every worker.
+    while (!m_busy.empty()) {
+      MPI_Status status;
+      receive_text(MPI_ANY_SOURCE, kResult, status);
+      m_busy.erase(status.MPI_SOURCE);
+    }
     for (int r = 1; r <= m_workers; ++r) send_text("", r, kStop);
   }
   int capacity() const override { return m_workers; }

@@ -188,8 +188,13 @@ void parse_precision(const Reader& r, const YAML::Node& n, SweepSpec& s) {
     for (const auto& kv : layers) {
       r.keys(kv.second, {"wbits", "abits"});
       LayerBits bits;
-      if (kv.second["wbits"]) bits.wbits = r.int_list(kv.second["wbits"], "wbits", 1, 16).at(0);
-      if (kv.second["abits"]) bits.abits = r.int_list(kv.second["abits"], "abits", 1, 16).at(0);
+      auto one = [&](const char* key) {
+        const YAML::Node v = kv.second[key];
+        if (!v.IsScalar()) r.fail(v, fmt::format("'{}' of a layer is one number of bits", key));
+        return r.int_list(v, key, 1, 16).front();
+      };
+      if (kv.second["wbits"]) bits.wbits = one("wbits");
+      if (kv.second["abits"]) bits.abits = one("abits");
       b.layers[kv.first.as<std::string>()] = bits;
     }
   }

@@ -91,6 +91,21 @@ expect_exit 2 "$QASIM" compare "${a:0:8}" --db "$WORK/r.db"
 expect_exit 2 "$QASIM" compare zzzz "${b:0:8}" --db "$WORK/r.db"
 expect_output "no point whose hash starts with 'zzzz'"
 
+# The sweep's cycles equal `qasim simulate`'s (which builds the model with weights; the
+# sweep times points whose accuracy is already known on the shape-and-bits graph).
+printf 'preset: nvdla_small\natomic_k: 16\n' >"$WORK/k16.yaml"
+for arch in nvdla_large "$WORK/k16.yaml"; do
+  expect_exit 0 "$QASIM" simulate --model zoo:resnet8 --dataset synthetic --wbits 2 --abits 8 \
+    --arch "$arch" --out "$WORK/sim-$(basename "$arch" .yaml)"
+done
+$PY - "$WORK/r.db" "$WORK/sim-nvdla_large/report.json" "$WORK/sim-k16/report.json" <<'PY'
+import json, sqlite3, sys
+db = dict(sqlite3.connect(sys.argv[1]).execute(
+    "select accelerator, json_extract(result, '$.cycles') from points where precision='w2a8'"))
+assert db["nvdla_large"] == json.load(open(sys.argv[2]))["timing"]["cycles"], db
+assert db["nvdla_small{atomic_k=16}"] == json.load(open(sys.argv[3]))["timing"]["cycles"], db
+PY
+
 # compare also reads `qasim simulate` reports.
 model=(--model zoo:resnet8 --input-shape 1x16x16 --classes 10 --dataset synthetic)
 expect_exit 0 "$QASIM" simulate "${model[@]}" --arch nvdla_small --out "$WORK/s1"

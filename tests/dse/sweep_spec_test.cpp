@@ -109,6 +109,9 @@ TEST(SweepSpec, ErrorsNameFileLineAndColumn) {
   EXPECT_NE(error_of(w + "accelerators: [{preset: nvdla_small, params: {atomic_k: {from: 8}}}]\n")
                 .find("needs from, to and one of step or factor"),
             std::string::npos);
+  EXPECT_NE(error_of(w + "precision: {layers: {conv1: {wbits: [4, 8]}}}\n")
+                .find("spec.yaml:2:37: 'wbits' of a layer is one number of bits"),
+            std::string::npos);
   EXPECT_NE(error_of("workload: [\n").find("spec.yaml:"), std::string::npos);
 }
 
