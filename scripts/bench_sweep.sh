@@ -24,14 +24,19 @@ precision: {wbits: [2, 4, 8], abits: [8]}
 evaluation: {mode: fast}
 YAML
 
-# run NAME CMD... : runs a fresh sweep, prints "| NAME | points | seconds | points/s |"
+# run NAME CMD... : runs a fresh sweep twice (the machine may be shared: the faster of the
+# two is kept), prints "| NAME | points | seconds | points/s |"
 run() {
   local name=$1; shift
-  rm -f "$work"/bench.db*
-  local start end
-  start=$(date +%s.%N)
-  "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
-  end=$(date +%s.%N)
+  local start end best=""
+  for _ in 1 2; do
+    rm -f "$work"/bench.db*
+    start=$(date +%s.%N)
+    "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+    end=$(date +%s.%N)
+    best=$(/usr/bin/python3 -c "import sys; t = float(sys.argv[1]) - float(sys.argv[2]); b = sys.argv[3]; print(min(t, float(b)) if b else t)" "$end" "$start" "$best")
+  done
+  start=0 end=$best
   local n
   n=$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from points where status='ok'\").fetchone()[0])" "$work/bench.db")
   /usr/bin/python3 -c "import sys; n, t = int(sys.argv[2]), float(sys.argv[3]) - float(sys.argv[4]); print(f'| {sys.argv[1]} | {n} | {t:.1f} | {n / t:.2f} |')" "$name" "$n" "$end" "$start" | tee -a "$work/rows"
@@ -44,7 +49,8 @@ run() {
   echo
   echo "- machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- date: $(date -u +%Y-%m-%d)"
-  echo "- the machine may be shared: compare the ratios within this run, not with other runs"
+  echo "- the machine may be shared: compare the ratios within this run, not with other runs;"
+  echo "  each sweep ran twice and the faster run is shown; one kernel thread per worker (the default)"
   echo
   echo "## Architecture sweep, fast mode (ResNet-20 on Fashion-MNIST, 54 points)"
   echo

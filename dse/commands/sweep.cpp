@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "dse/cli_common.h"
 #include "dse/commands.h"
@@ -57,11 +56,6 @@ workloads::Graph checked_model(const SweepSpec& spec, const workloads::Dataset& 
   return g;
 }
 
-int default_threads(int workers) {
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  return std::max(1, cores / std::max(1, workers));
-}
-
 void print_summary(const RunSummary& s, const std::string& db) {
   const int64_t ran = s.evaluated;
   fmt::print("evaluated {} point(s) ({} failed), {} already in the store; {:.1f} s", ran, s.failed,
@@ -76,9 +70,7 @@ int run_mpi(const SweepOptions& o) {
         "started by mpirun, but this qasim was built without MPI "
         "(install libopenmpi-dev and rebuild), or run it without mpirun");
   MpiWorld world;
-  const auto local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  const int workers_here = std::max(1, (local ? std::atoi(local) : world.size()) - 1);
-  const int threads = o.threads > 0 ? o.threads : default_threads(workers_here);
+  const int threads = o.threads;
   // Every rank reads the spec (the same file), so a bad spec fails on every rank alike.
   const SweepSpec spec = parse_sweep_spec_file(o.spec_path, make_cost_evaluator() != nullptr);
   const workloads::Dataset test = load_test_set(spec.workload);
@@ -114,8 +106,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "the SQLite result store (created when missing)")(
       "jobs,j", po::value(&o.jobs)->default_value(1),
       "worker processes (one point each at a time); under mpirun the ranks are the workers")(
-      "threads", po::value(&o.threads)->default_value(0),
-      "kernel threads per worker (0: the cores shared among the workers)")(
+      "threads", po::value(&o.threads)->default_value(1),
+      "kernel threads per worker; 1 (the default) runs points side by side instead, one per "
+      "core with --jobs N: faster for sweeps, and immune to thread oversubscription")(
       "resume", po::bool_switch(&o.resume),
       "continue a sweep: points already in the store are skipped, not recomputed")(
       "retry-failed", po::bool_switch(&o.retry_failed),
@@ -133,7 +126,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return kExitOk;
   if (o.spec_path.empty()) throw UsageError("no sweep spec given (qasim sweep SPEC.yaml)");
   if (o.jobs < 1 || o.jobs > 1024) throw UsageError("--jobs must be in [1, 1024]");
-  if (o.threads < 0) throw UsageError("--threads must not be negative");
+  if (o.threads < 1 || o.threads > 1024) throw UsageError("--threads must be in [1, 1024]");
   if (o.retry_failed && !o.resume) throw UsageError("--retry-failed goes with --resume");
   if (launched_by_mpi()) return run_mpi(o);
 
@@ -144,8 +137,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const std::unique_ptr<SearchStrategy> search = make_search(spec, checked_model(spec, test));
   const UntrainedModels models;
   const EvalContext context{spec.workload, &test, &models, cost.get()};
-  const int threads = o.threads > 0 ? o.threads : default_threads(o.jobs);
-  LocalExecutor executor(context, o.jobs, threads, spec.timeout_seconds);
+  LocalExecutor executor(context, o.jobs, o.threads, spec.timeout_seconds);
   if (!cost && !o.quiet)
     fmt::print(stderr, "note: energy and area are pending the cost model; points store none\n");
   const RunSummary summary =
