@@ -53,7 +53,8 @@ inline constexpr const char* kHtmlTemplate = R"html(<!DOCTYPE html>
 <div class="card"><canvas id="chart-layers"></canvas></div>
 
 <h2>Design points</h2>
-<p>Click a column header to sort. Rows on the accuracy&ndash;latency Pareto front are shaded.</p>
+<p>Click a column header to sort (or open the page as report.html#sort=latency). Rows on
+the accuracy&ndash;latency Pareto front are shaded.</p>
 <table id="points-table"></table>
 
 <h2>Failed points</h2>
@@ -261,11 +262,14 @@ inline constexpr const char* kHtmlTemplate = R"html(<!DOCTYPE html>
       t.setAttribute('data-sorted-by', columns[i].title + (order.dir > 0 ? ' asc' : ' desc'));
     }
     render();
+    return {sortByKey: function (key) {
+      for (var i = 0; i < columns.length; i++) if (columns[i].key === key) sortBy(i);
+    }};
   }
   function col(title, key, text) {
-    return {title: title, text: !!text, get: function (r) { return r[key]; }};
+    return {title: title, key: key, text: !!text, get: function (r) { return r[key]; }};
   }
-  table('points-table', ok.slice(), [
+  var pointsTable = table('points-table', ok.slice(), [
     col('hash', 'hash', true), col('accelerator', 'accelerator', true),
     col('precision', 'precision', true), col('mode', 'mode', true),
     col('accuracy %', 'accuracy'), col('latency s', 'latency'), col('cycles', 'cycles'),
@@ -281,6 +285,10 @@ inline constexpr const char* kHtmlTemplate = R"html(<!DOCTYPE html>
     d.appendChild(el('pre', {}, s.spec));
     document.getElementById('sweeps').appendChild(d);
   });
+
+  // report.html#sort=latency opens with the points sorted by that column.
+  var sortKey = /sort=([a-z_]+)/.exec(location.hash);
+  if (sortKey) pointsTable.sortByKey(sortKey[1]);
 
   document.body.setAttribute('data-charts-drawn', String(drawn));
 })();

@@ -63,6 +63,19 @@ else
   ! grep -E 'CONSOLE.*(Error|Uncaught)' "$WORK/chromium.log" || fail "console errors"
   grep -q 'id="pending-energy"' "$WORK/dom.html" || fail "energy chart should say pending"
   [ "$(grep -o '<tr' "$WORK/dom.html" | wc -l)" -ge 13 ] || fail "points table not filled"
+  # Sorted by latency (the page's #sort= link does what a header click does): the first
+  # row is a point of the smallest stored latency.
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=10000 \
+    --dump-dom "file://$WORK/report/report.html#sort=latency" >"$WORK/sorted.html" 2>/dev/null
+  $PY - "$WORK/r.db" "$WORK/sorted.html" <<'PY'
+import re, sqlite3, sys
+html = open(sys.argv[2]).read()
+assert 'data-sorted-by="latency s asc"' in html, "table not sorted"
+first = re.search(r'<table id="points-table"[^>]*>.*?<tbody><tr[^>]*><td[^>]*>([0-9a-f]{16})<', html, re.S).group(1)
+db = sqlite3.connect(sys.argv[1])
+lowest = db.execute("select min(latency) from points where status='ok'").fetchone()[0]
+assert db.execute("select latency from points where hash=?", (first,)).fetchone()[0] == lowest
+PY
 fi
 
 # No Chart.js: a clear failure naming the package, and nothing written.
