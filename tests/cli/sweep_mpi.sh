@@ -38,4 +38,11 @@ PY
 "${MPIRUN[@]}" "$QASIM" sweep "$WORK/spec.yaml" --db "$WORK/mpi.db" --resume -q >"$WORK/out" 2>&1 ||
   { cat "$WORK/out" >&2; fail "mpirun --resume failed"; }
 expect_output "evaluated 0 point(s) (0 failed)"
+# Rank 0 refusing the store (no --resume) releases the worker ranks: exit 2, no hang.
+set +e
+timeout 120 "${MPIRUN[@]}" "$QASIM" sweep "$WORK/spec.yaml" --db "$WORK/mpi.db" -q >"$WORK/out" 2>&1
+rc=$?
+set -e
+[ "$rc" = 2 ] || { cat "$WORK/out" >&2; fail "expected exit 2 from rank 0, got $rc"; }
+expect_output "add --resume"
 echo ok
