@@ -91,7 +91,7 @@ PY
   /usr/bin/python3 -c "import sys; print(f'wall time: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s')" "$start" "$end"
   echo
   echo '```'
-  grep -E "^evaluated|points \(" "$work/log"
+  grep -E "^evaluated|points \(" "$work/log" | sed "s|$work/default.db|D|"
   echo '```'
 } >"$work/out.md"
 mkdir -p results
