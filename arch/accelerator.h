@@ -63,6 +63,9 @@ class Accelerator {
   virtual RunResult run(const workloads::Graph& graph, Mode mode) const = 0;
   // The same for one sample `input` [1, C, H, W]: models whose timing depends on the values
   // (zero skipping) override this; the others time the data-independent run().
+  // True when timing depends on weight and activation values (run_with_input with a real
+  // input, a graph with weights); false when shapes and bits decide it.
+  virtual bool timing_needs_values() const { return false; }
   virtual RunResult run_with_input(const workloads::Graph& graph, const kernels::IntTensor& input,
                                    Mode mode) const {
     (void)input;

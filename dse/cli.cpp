@@ -22,6 +22,11 @@ const std::vector<Command>& commands() {
        cmd_simulate},
       {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
       {"cost", "energy, area and efficiency of a hand-described design (cost model)", cmd_cost},
+      {"sweep", "evaluate a sweep spec's design points into a result store (local or MPI)",
+       cmd_sweep},
+      {"report", "a result store as an HTML page (Pareto fronts, plots), JSON and CSV", cmd_report},
+      {"compare", "design points or simulate reports side by side, with deltas and ratios",
+       cmd_compare},
   };
   return all;
 }

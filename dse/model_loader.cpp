@@ -106,6 +106,7 @@ workloads::ZooOptions zoo_options(const ModelOptions& o, const workloads::Datase
   zoo.last_layer_bits = o.last_bits;
   zoo.seed = o.seed;
   if (!o.precision_file.empty()) read_precision_file(o.precision_file, zoo);
+  for (const auto& [layer, p] : o.layer_precision) zoo.layer_precision[layer] = p;
   return zoo;
 }
 

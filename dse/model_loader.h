@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "dse/cli_common.h"
 #include "workloads/datasets/dataset.h"
 #include "workloads/graph.h"
+#include "workloads/zoo/zoo.h"
 
 namespace qasim::dse {
 
@@ -22,6 +24,8 @@ struct ModelOptions {
   int first_bits = 0;
   int last_bits = 0;
   std::string precision_file;  // YAML: layer name -> {wbits, abits, scheme}
+  // Per-layer precision given in code (the sweep driver); wins over precision_file.
+  std::map<std::string, workloads::LayerPrecision> layer_precision;
   uint64_t seed = 1;
 
   void add_to(po::options_description& options);

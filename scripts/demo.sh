@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: set up, build, then a quantized ResNet on
 # Fashion-MNIST through the golden integer reference and on the NVDLA-style accelerator
-# models. Outputs go to out/demo/.
+# models, then the default sweep (configs/sweeps/default.yaml), its report and a compare.
+# Outputs go to out/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -35,4 +36,13 @@ $qasim simulate --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist
 echo
 echo "== exported as quantized ONNX"
 $qasim export --model zoo:resnet20 --wbits 4 --abits 8 --input-shape 1x28x28 --out "$out/resnet20_w4a8.onnx"
-echo "demo outputs are in $out/"
+echo
+echo "== the sweep: ResNet-20 on every accelerator x weight/activation bits {1, 2, 4, 8}"
+# --resume: a second demo run reuses the stored points instead of refusing the store.
+$qasim sweep configs/sweeps/default.yaml --db "$out/sweep.db" --jobs "$(nproc)" --resume
+$qasim report "$out/sweep.db" --out "$out/report"
+echo
+echo "== two points side by side: W4A4 on two accelerators"
+read -r a b < <(/usr/bin/python3 -c "import json,sys; p=[q for q in json.load(open(sys.argv[1]))['points'] if q['precision']=='w4a4' and q['status']=='ok']; print(p[0]['hash'], p[-1]['hash'])" "$out/report/report.json")
+$qasim compare "$a" "$b" --db "$out/sweep.db" --out "$out/compare"
+echo "demo outputs are in $out/ (open $out/report/report.html)"

@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(build-essential cmake pkg-config libsystemc-dev libboost-program-options-dev
   libfmt-dev libeigen3-dev libgtest-dev libyaml-cpp-dev nlohmann-json3-dev libsqlite3-dev
-  libonnx-dev libprotobuf-dev protobuf-compiler zlib1g-dev libdnnl-dev dataset-fashion-mnist)
+  libonnx-dev libprotobuf-dev protobuf-compiler zlib1g-dev libdnnl-dev dataset-fashion-mnist
+  libopenmpi-dev openmpi-bin libjs-chart.js)
 # Oracles and peers for the tests (Debian's python3 packages), ONNX's node test vectors,
-# clang for the fuzz targets.
+# clang for the fuzz targets, chromium to load the sweep report page.
 TEST_PKGS=(libonnx-testdata python3 python3-numpy python3-onnx python3-torch clang
-  libclang-rt-14-dev)
+  libclang-rt-14-dev chromium)
 
 build_dir=build
 with_test_deps=0

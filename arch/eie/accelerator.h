@@ -26,6 +26,7 @@ class EieAccelerator : public Accelerator {
   std::string params_yaml() const override;
   RunResult run(const workloads::Graph& graph, Mode mode) const override;
   // Timing of sample 0 of `input` ([N, C, H, W]).
+  bool timing_needs_values() const override { return true; }
   RunResult run_with_input(const workloads::Graph& graph, const kernels::IntTensor& input,
                            Mode mode) const override;
   std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,
