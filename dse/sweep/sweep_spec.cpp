@@ -164,10 +164,21 @@ std::vector<ArchConfig> parse_accelerator(const Reader& r, const YAML::Node& n,
 }
 
 void parse_precision(const Reader& r, const YAML::Node& n, SweepSpec& s) {
-  r.keys(n, {"wbits", "abits", "scheme", "method", "first_last_bits", "layers"});
+  r.keys(n, {"wbits", "abits", "pairing", "scheme", "method", "first_last_bits", "layers"});
   PrecisionAssignment& b = s.base_precision;
   s.wbits = n["wbits"] ? r.int_list(n["wbits"], "wbits", 1, 16) : std::vector<int>{8};
   s.abits = n["abits"] ? r.int_list(n["abits"], "abits", 1, 16) : std::vector<int>{8};
+  if (const YAML::Node pairing = n["pairing"]) {
+    const std::string how = r.scalar<std::string>(pairing, "pairing");
+    if (how != "grid" && how != "same")
+      r.fail(pairing, fmt::format("pairing '{}' must be grid (every wbits x abits) or same "
+                                  "(wbits[i] with abits[i])",
+                                  how));
+    s.same_bits = how == "same";
+    if (s.same_bits && s.wbits.size() != s.abits.size())
+      r.fail(pairing, fmt::format("pairing: same needs wbits and abits of one length ({} and {})",
+                                  s.wbits.size(), s.abits.size()));
+  }
   if (n["scheme"]) {
     b.scheme = r.scalar<std::string>(n["scheme"], "scheme");
     static const std::set<std::string> schemes = {"uniform", "ternary", "pow2", "codebook",
@@ -317,11 +328,12 @@ SweepSpec parse_sweep_spec_text(const std::string& text, const std::string& sour
     s.abits = {8};
   }
   if (s.workload.is_zoo()) {
-    for (const int w : s.wbits)
-      for (const int a : s.abits) {
+    for (size_t i = 0; i < s.wbits.size(); ++i)
+      for (size_t j = 0; j < s.abits.size(); ++j) {
+        if (s.same_bits && i != j) continue;
         PrecisionAssignment p = s.base_precision;
-        p.wbits = w;
-        p.abits = a;
+        p.wbits = s.wbits[i];
+        p.abits = s.abits[j];
         s.precisions.push_back(p);
       }
   } else {

@@ -31,6 +31,7 @@ struct SweepSpec {
   std::vector<ArchConfig> archs;                // every configuration, resolved
   std::vector<PrecisionAssignment> precisions;  // the precision grid
   std::vector<int> wbits, abits;                // the bit choices (nsga2 picks per layer)
+  bool same_bits = false;                       // pairing: same (wbits[i] with abits[i])
   PrecisionAssignment base_precision;           // scheme, method, fixed per-layer bits
   std::string mode = "fast";
   double timeout_seconds = 0;  // per point; 0: none

@@ -54,6 +54,25 @@ TEST(SweepSpec, GridIsArchsTimesPrecisions) {
   EXPECT_EQ(s.objectives.size(), 2u);
 }
 
+TEST(SweepSpec, PairingSameZipsWeightAndActivationBits) {
+  const SweepSpec s =
+      parse(std::string(kWorkload) +
+            "accelerators: [nvdla_small]\n"
+            "precision: {wbits: [1, 2, 4, 8], abits: [1, 2, 4, 8], pairing: same}\n");
+  ASSERT_EQ(s.precisions.size(), 4u);  // not 16
+  for (const PrecisionAssignment& p : s.precisions) EXPECT_EQ(p.wbits, p.abits);
+  EXPECT_EQ(parse(std::string(kWorkload) + "precision: {wbits: [1, 2], abits: [4, 8]}\n")
+                .precisions.size(),
+            4u);  // grid by default
+  EXPECT_NE(
+      error_of(std::string(kWorkload) + "precision: {wbits: [1, 2], abits: [8], pairing: same}\n")
+          .find("spec.yaml:2"),
+      std::string::npos);
+  EXPECT_NE(error_of(std::string(kWorkload) + "precision: {wbits: [1], abits: [1], pairing: zip}\n")
+                .find("must be grid"),
+            std::string::npos);
+}
+
 TEST(SweepSpec, HashDependsOnResolvedParamsNotSpelling) {
   // atomic_k: 8 is nvdla_small's default: the same accelerator as no override at all, so
   // the same config text and hash; a different mode is a different point.
