@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "arch/nvdla/register.h"
+#include "arch/unpu/register.h"
 #include "sim/params.h"
 #include "sim/yaml_params.h"
 #include "workloads/errors.h"
@@ -35,6 +36,7 @@ const ArchInfo* Registry::find(const std::string& name) const {
 void register_all(Registry& registry) {
   // The accelerator models (NVDLA-, UNPU-, EIE-style) register here as they land.
   nvdla::register_archs(registry);
+  unpu::register_archs(registry);
 }
 
 std::unique_ptr<Accelerator> make_accelerator(const std::string& name_or_yaml) {

@@ -1,0 +1,182 @@
+#include "arch/unpu/executor.h"
+
+#include <stdexcept>
+
+#include "arch/unpu/lbpe.h"
+#include "kernels/ops.h"
+
+namespace qasim::arch::unpu {
+
+using kernels::AccTensor;
+using kernels::IntTensor;
+using workloads::Graph;
+using workloads::Layer;
+using workloads::OpKind;
+
+namespace {
+
+// The LUT indices of every output channel's weights: per channel, plane-major
+// [plane][lut group], so a lane reads one plane of a chunk contiguously.
+std::vector<uint8_t> encode_weights(const Layer& l, const LayerCommand& cmd, int lut_inputs,
+                                    int64_t groups_per_out) {
+  const int64_t rd = cmd.conv.reduction();
+  const WeightCoding& c = cmd.coding;
+  const int planes = c.planes;
+  std::vector<uint8_t> index(static_cast<size_t>(cmd.conv.out_c * groups_per_out * planes), 0);
+  for (int oc = 0; oc < cmd.conv.out_c; ++oc) {
+    const int32_t* w = l.weights.data() + int64_t{oc} * rd;
+    uint8_t* out = index.data() + static_cast<size_t>(oc) * groups_per_out * planes;
+    for (int64_t e = 0; e < rd; ++e) {
+      const int64_t g = e / lut_inputs;
+      const int bit = static_cast<int>(e % lut_inputs);
+      for (int b = 0; b < planes; ++b)
+        out[static_cast<size_t>(b * groups_per_out + g)] |=
+            static_cast<uint8_t>(weight_bit(w[e], b, c) << bit);
+    }
+  }
+  return index;
+}
+
+IntTensor run_simd(const Graph& g, const Layer& l, const std::vector<const IntTensor*>& in,
+                   const kernels::Numerics& numerics) {
+  const auto in_q = [&](size_t k) -> const kernels::QuantParams& {
+    return g.layers[l.inputs[k]].output_q;
+  };
+  const auto [lo, hi] = kernels::activation_bounds(l.activation, l.output_q, l.clip_lo, l.clip_hi);
+  const workloads::Shape3 os = l.output_shape;
+  switch (l.kind) {
+    case OpKind::MaxPool: {
+      IntTensor y = kernels::max_pool(*in[0], l.geometry);
+      return l.output_q == in_q(0) ? y : kernels::rescale(y, in_q(0), l.output_q, numerics);
+    }
+    case OpKind::AvgPool:
+      return kernels::avg_pool(*in[0], in_q(0), l.geometry, l.count_include_pad, l.output_q,
+                               numerics);
+    case OpKind::GlobalAvgPool:
+      return kernels::global_avg_pool(*in[0], in_q(0), l.output_q, numerics)
+          .reshaped({in[0]->dim(0), os.c, os.h, os.w});
+    case OpKind::Add:
+      return kernels::add(*in[0], in_q(0), *in[1], in_q(1), l.output_q, numerics, lo, hi);
+    case OpKind::Concat: {
+      const int64_t n = in[0]->dim(0), plane = int64_t{os.h} * os.w;
+      IntTensor y({n, os.c, os.h, os.w});
+      int64_t offset = 0;
+      for (size_t k = 0; k < in.size(); ++k) {
+        const IntTensor part = in_q(k) == l.output_q
+                                   ? *in[k]
+                                   : kernels::rescale(*in[k], in_q(k), l.output_q, numerics);
+        const int64_t ch = part.dim(1);
+        for (int64_t b = 0; b < n; ++b)
+          std::copy_n(part.data() + b * ch * plane, ch * plane,
+                      y.data() + (b * os.c + offset) * plane);
+        offset += ch;
+      }
+      return y;
+    }
+    case OpKind::Flatten: {
+      IntTensor y = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
+      return l.output_q == in_q(0) ? y : kernels::rescale(y, in_q(0), l.output_q, numerics);
+    }
+    default:
+      throw std::logic_error("unpu: not a SIMD-core layer: " + l.name);
+  }
+}
+
+}  // namespace
+
+AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const UnpuParams& p,
+                          const IntTensor& x_in) {
+  const Layer& l = graph.layers[cmd.layer];
+  const ConvShape& s = cmd.conv;
+  const kernels::ConvGeometry& geo = s.geometry;
+  const IntTensor x = x_in.reshaped({x_in.dim(0), s.in_c, s.in_h, s.in_w});
+  const int32_t x_zp = graph.layers[l.inputs[0]].output_q.zero_point_at(0);
+  const int L = p.lut_inputs;
+  const int entries = p.lut_entries();
+  const int64_t rd = s.reduction();
+  const int64_t groups = (rd + L - 1) / L;  // LUTs per output pixel
+  const int cg = s.group_in();
+  const WeightCoding& coding = cmd.coding;
+  const std::vector<uint8_t> index = encode_weights(l, cmd, L, groups);
+
+  AccTensor acc({x.dim(0), s.out_c, s.out_h, s.out_w});
+  std::vector<int64_t> window(static_cast<size_t>(groups * L));
+  std::vector<int64_t> luts(static_cast<size_t>(groups * entries));
+  for (const Tile& t : cmd.tiles)
+    for (int64_t n = 0; n < x.dim(0); ++n)
+      for (int oy = t.oy0; oy < t.oy1; ++oy)
+        for (int ox = 0; ox < s.out_w; ++ox) {
+          // The aligned feature loader hands the LBPE the pixel's window, [c][r][s] order.
+          std::fill(window.begin(), window.end(), 0);
+          for (int c = 0; c < cg; ++c) {
+            const int32_t* plane =
+                x.data() + ((n * s.in_c + t.group * cg + c) * s.in_h) * int64_t{s.in_w};
+            for (int r = 0; r < geo.kernel_h; ++r) {
+              const int iy = oy * geo.stride_h - geo.pad_top + r * geo.dilation_h;
+              if (iy < 0 || iy >= s.in_h) continue;
+              for (int q = 0; q < geo.kernel_w; ++q) {
+                const int ix = ox * geo.stride_w - geo.pad_left + q * geo.dilation_w;
+                if (ix < 0 || ix >= s.in_w) continue;
+                window[static_cast<size_t>((int64_t{c} * geo.kernel_h + r) * geo.kernel_w + q)] =
+                    plane[int64_t{iy} * s.in_w + ix] - x_zp;
+              }
+            }
+          }
+          for (int64_t g = 0; g < groups; ++g)
+            build_lut(window.data() + g * L, L, coding.binary, luts.data() + g * entries);
+          for (int k = t.k0; k < t.k1; ++k) {
+            const int oc = t.group * s.group_out() + k;
+            const uint8_t* idx = index.data() + static_cast<size_t>(oc) * groups * coding.planes;
+            // Aggregation core: the bias, then every chunk's partial sum.
+            int64_t sum = l.has_bias && !l.bias.empty() ? l.bias[oc] : 0;
+            for (int64_t g0 = 0; g0 < groups; g0 += p.luts_per_lbpe) {
+              const int count = static_cast<int>(std::min<int64_t>(p.luts_per_lbpe, groups - g0));
+              sum += lane_dot(luts.data() + g0 * entries, entries, count, idx + g0,
+                              static_cast<size_t>(groups), coding);
+            }
+            if (const int32_t w_zp = l.weight_q.zero_point_at(oc); w_zp != 0) {
+              // sum(x) of the window is the all-ones entry of each (non-binary) LUT.
+              int64_t xsum = 0;
+              for (int64_t g = 0; g < groups; ++g) xsum += luts[g * entries + entries - 1];
+              sum -= int64_t{w_zp} * xsum;
+            }
+            acc[((n * s.out_c + oc) * s.out_h + oy) * s.out_w + ox] = sum;
+          }
+        }
+  return acc;
+}
+
+std::vector<IntTensor> execute(const Graph& graph, const Program& program, const UnpuParams& params,
+                               const IntTensor& input) {
+  const kernels::Numerics numerics = params.numerics();
+  std::vector<IntTensor> out(graph.layers.size());
+  out[0] = input;
+  for (size_t i = 1; i < graph.layers.size(); ++i) {
+    const Layer& l = graph.layers[i];
+    const LayerCommand& cmd = program.layers.at(i);
+    std::vector<const IntTensor*> in;
+    for (int k : l.inputs) in.push_back(&out[k]);
+    const workloads::Shape3 os = l.output_shape;
+    switch (cmd.unit) {
+      case Unit::Lbpe: {
+        AccTensor acc = accumulate_lbpe(graph, cmd, params, *in[0]);
+        kernels::apply_overflow(acc, numerics.accumulator);
+        const auto [lo, hi] =
+            kernels::activation_bounds(l.activation, l.output_q, l.clip_lo, l.clip_hi);
+        const kernels::Requantizer requant(numerics, graph.layers[l.inputs[0]].output_q.scale[0],
+                                           l.weight_q.scale, l.output_q, lo, hi);
+        out[i] = requant.apply(acc).reshaped({acc.dim(0), os.c, os.h, os.w});
+        break;
+      }
+      case Unit::None:
+        out[i] = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
+        break;
+      case Unit::Simd:
+        out[i] = run_simd(graph, l, in, numerics);
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace qasim::arch::unpu

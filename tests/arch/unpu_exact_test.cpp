@@ -1,0 +1,155 @@
+// Bit-exactness of the UNPU datapath: the LBPE arithmetic against plain dot products, and
+// whole layers and networks against the golden reference at every weight precision 1..16.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "arch/unpu/lbpe.h"
+#include "unpu_support.h"
+#include "workloads/zoo/zoo.h"
+
+namespace qasim::arch::unpu {
+namespace {
+
+using testing::conv_geometry;
+using testing::expect_bit_exact;
+using testing::preset;
+using testing::single_layer;
+
+TEST(UnpuLbpe, LutHoldsEverySubsetSum) {
+  const int64_t x[4] = {5, -7, 1000, -32768};
+  int64_t lut[16], signed_lut[16];
+  EXPECT_EQ(build_lut(x, 4, false, lut), 11);  // 16 entries - 0 - 4 single = 11 adds
+  EXPECT_EQ(build_lut(x, 4, true, signed_lut), 15);
+  for (int idx = 0; idx < 16; ++idx) {
+    int64_t sum = 0, signed_sum = 0;
+    for (int i = 0; i < 4; ++i) {
+      sum += (idx >> i & 1) ? x[i] : 0;
+      signed_sum += (idx >> i & 1) ? x[i] : -x[i];
+    }
+    EXPECT_EQ(lut[idx], sum) << idx;
+    EXPECT_EQ(signed_lut[idx], signed_sum) << idx;
+  }
+}
+
+TEST(UnpuLbpe, CodingOfEveryScheme) {
+  EXPECT_EQ(weight_coding(kernels::QuantParams::binary({1.f})), (WeightCoding{1, true, true}));
+  for (int b = 2; b <= 16; ++b)
+    EXPECT_EQ(weight_coding(kernels::QuantParams::uniform(b, true, 1.f)),
+              (WeightCoding{b, false, true}));
+  EXPECT_EQ(weight_coding(kernels::QuantParams::uniform(8, false, 1.f, 128)),
+            (WeightCoding{8, false, false}));
+  EXPECT_EQ(weight_coding(kernels::QuantParams::ternary({1.f})), (WeightCoding{2, false, true}));
+}
+
+// The shift-add over planes of LUT entries equals the plain dot product, for every coding.
+TEST(UnpuLbpe, LaneDotEqualsDotProductAtEveryPrecision) {
+  std::mt19937 rng(11);
+  for (int bits = 1; bits <= 16; ++bits) {
+    const WeightCoding c{bits, bits == 1, true};
+    const int groups = 7, L = 3, entries = 8;
+    std::vector<int64_t> x(groups * L), luts(groups * entries);
+    std::vector<int32_t> w(groups * L);
+    std::vector<uint8_t> index(static_cast<size_t>(bits * groups), 0);
+    int64_t want = 0;
+    for (int e = 0; e < groups * L; ++e) {
+      x[e] = static_cast<int64_t>(rng() % 65536) - 32768;
+      if (bits == 1) {
+        w[e] = rng() % 2 ? 1 : -1;
+      } else {
+        const int64_t lo = -(int64_t{1} << (bits - 1));
+        w[e] = static_cast<int32_t>(lo + static_cast<int64_t>(rng() % (uint64_t{1} << bits)));
+      }
+      want += x[e] * w[e];
+      for (int b = 0; b < bits; ++b)
+        index[static_cast<size_t>(b * groups + e / L)] |=
+            static_cast<uint8_t>(weight_bit(w[e], b, c) << (e % L));
+    }
+    for (int g = 0; g < groups; ++g) build_lut(x.data() + g * L, L, c.binary, &luts[g * entries]);
+    EXPECT_EQ(lane_dot(luts.data(), entries, groups, index.data(), groups, c), want) << bits;
+  }
+}
+
+// Every weight precision, with a reduction (C*R*S = 5*3*3 = 45, 130*1*1) that is not a
+// multiple of a LUT or a chunk, K not a multiple of the lanes, stride and padding.
+TEST(UnpuExact, EveryWeightPrecisionOnAwkwardConvs) {
+  const UnpuParams p = preset();
+  for (int bits = 1; bits <= 16; ++bits) {
+    SCOPED_TRACE(bits);
+    expect_bit_exact(single_layer(5, 9, 7, 11, conv_geometry(3, 2, 1), bits, 100 + bits), p, 2,
+                     bits);
+    expect_bit_exact(single_layer(130, 3, 4, 13, conv_geometry(1, 1, 0), bits, 200 + bits), p, 1,
+                     bits);
+  }
+}
+
+TEST(UnpuExact, GroupedDepthwiseDilatedAndFc) {
+  const UnpuParams p = preset();
+  for (int bits : {1, 3, 8, 13, 16}) {
+    SCOPED_TRACE(bits);
+    expect_bit_exact(single_layer(12, 8, 8, 18, conv_geometry(3, 1, 1, 3), bits, 1), p, 1, 2);
+    expect_bit_exact(single_layer(10, 7, 9, 10, conv_geometry(3, 2, 1, 10), bits, 3), p, 2, 4);
+    expect_bit_exact(single_layer(6, 9, 9, 5, conv_geometry(3, 1, 2, 1, 2), bits, 5), p, 1, 6);
+    expect_bit_exact(single_layer(7, 5, 3, 29, {}, bits, 7, true), p, 3, 8);
+  }
+}
+
+// Asymmetric (zero point) and unsigned weights take the sum(x) correction of the aggregation
+// core; ternary weights run as 2-bit two's complement.
+TEST(UnpuExact, WeightZeroPointsUnsignedAndTernary) {
+  const UnpuParams p = preset();
+  workloads::Graph g = single_layer(9, 6, 6, 7, conv_geometry(3, 1, 1), 8, 9);
+  std::mt19937 rng(4);
+  workloads::Layer& l = g.layers[1];
+  l.weight_q = kernels::QuantParams::uniform(6, true, 0.01f, -5);
+  l.weights = kernels::IntTensor(l.weights.dims(),
+                                 testing::random_weights(l.weight_q, l.weights.size(), rng));
+  expect_bit_exact(g, p, 1, 1);
+  l.weight_q = kernels::QuantParams::uniform(7, false, 0.01f, 60);
+  l.weights = kernels::IntTensor(l.weights.dims(),
+                                 testing::random_weights(l.weight_q, l.weights.size(), rng));
+  expect_bit_exact(g, p, 1, 2);
+  l.weight_q = kernels::QuantParams::ternary(std::vector<float>(7, 0.02f));
+  l.weights = kernels::IntTensor(l.weights.dims(),
+                                 testing::random_weights(l.weight_q, l.weights.size(), rng));
+  expect_bit_exact(g, p, 1, 3);
+}
+
+// A small weight memory forces output-channel tiles and row stripes; the values must not
+// depend on the tiling.
+TEST(UnpuExact, TiledLayer) {
+  UnpuParams p = preset();
+  p.weight_memory_kib = 1;
+  p.feature_memory_kib = 8;
+  const workloads::Graph g = single_layer(40, 12, 12, 30, conv_geometry(3, 1, 1), 7, 3);
+  const Program prog = compile(g, p);
+  EXPECT_GT(prog.layers[1].tiles.size(), 4u);
+  expect_bit_exact(g, p, 1, 5);
+}
+
+// Zoo networks at small inputs with a different weight precision in every layer (1..16,
+// binary at 1), and every SIMD-core layer kind (pooling, global pooling, add, concat).
+TEST(UnpuExact, ZooNetworksMixedPrecision) {
+  const UnpuParams p = preset();
+  for (const char* name : {"resnet8", "squeezenet1_1", "mobilenet_v2", "lenet5"}) {
+    SCOPED_TRACE(name);
+    workloads::ZooOptions o;
+    o.input_height = o.input_width = std::string(name) == "lenet5" ? 28 : 32;
+    if (std::string(name) == "resnet8") o.input_height = o.input_width = 16;
+    o.width_multiplier = std::string(name) == "squeezenet1_1" ? 0.25 : 0.5;
+    const workloads::Graph shape = workloads::make_zoo_model(name, o, false);
+    int bits = 1;
+    for (const workloads::Layer& l : shape.layers) {
+      if (!l.has_weights() || l.fixed_weights) continue;
+      workloads::LayerPrecision lp;
+      lp.weight_bits = bits;
+      if (bits == 1) lp.scheme = kernels::Scheme::Binary;
+      o.layer_precision[l.name] = lp;
+      bits = bits % 16 + 1;
+    }
+    expect_bit_exact(workloads::make_zoo_model(name, o, true), p, 1, 7);
+  }
+}
+
+}  // namespace
+}  // namespace qasim::arch::unpu
