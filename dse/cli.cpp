@@ -21,6 +21,7 @@ const std::vector<Command>& commands() {
       {"simulate", "a model on an accelerator: cycles, utilization, traffic, bit-exact check",
        cmd_simulate},
       {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
+      {"cost", "energy, area and efficiency of a hand-described design (cost model)", cmd_cost},
   };
   return all;
 }

@@ -9,6 +9,7 @@
 #include "dse/arch_select.h"
 #include "dse/cli_common.h"
 #include "dse/commands.h"
+#include "dse/cost_report.h"
 #include "dse/layer_dump.h"
 #include "dse/model_loader.h"
 #include "dse/table.h"
@@ -22,6 +23,7 @@ namespace {
 struct SimulateOptions {
   ModelOptions model;
   DatasetOptions dataset;
+  CostOptions cost;
   std::string arch = "nvdla_small", mode = "fast", out_dir, input_npy, dump_dir;
   int64_t images = 1;
 };
@@ -101,6 +103,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description options("options");
   o.model.add_to(options);
   o.dataset.add_to(options);
+  o.cost.add_to(options);
   options.add_options()(
       "arch,a", po::value(&o.arch)->default_value("nvdla_small"),
       "accelerator: a name from `qasim list-archs`, or a params .yaml (preset: NAME + overrides)")(
@@ -116,15 +119,18 @@ int cmd_simulate(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_args(
           args,
-          "usage: qasim simulate --model MODEL --arch ARCH [--mode fast|cycle] [--out DIR]\n\n"
+          "usage: qasim simulate --model MODEL --arch ARCH [--mode fast|cycle] [--out DIR]\n"
+          "                      [--tech FILE] [--node NM] [--voltage V] [--dram TYPE]\n\n"
           "Simulates the model on an accelerator: per-layer cycles, MAC utilization, DRAM\n"
-          "and buffer traffic, and a bit-exactness check of every layer's output.",
+          "and buffer traffic, energy, area and efficiency (cost model), and a bit-exactness\n"
+          "check of every layer's output.",
           options, positional, vm))
     return kExitOk;
   if (o.mode != "fast" && o.mode != "cycle")
     throw UsageError(fmt::format("--mode '{}' must be fast or cycle", o.mode));
   if (o.images <= 0 || o.images > 1024) throw UsageError("--images must be in [1, 1024]");
   const std::unique_ptr<arch::Accelerator> accel = select_arch(o.arch);
+  const sim::cost::Technology tech = o.cost.technology();
 
   kernels::IntTensor input;
   workloads::Graph graph;
@@ -141,6 +147,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
 
   // Timing and counts do not depend on the data; the datapath run checks the bits.
   const arch::RunResult timing = accel->run(graph, arch::mode_from_string(o.mode));
+  const sim::cost::CostReport cost = cost_of_run(timing, *accel, tech);
   std::vector<kernels::IntTensor> outputs;
   const std::vector<std::string> differing = check_bit_exact(graph, *accel, input, outputs);
 
@@ -148,6 +155,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   fmt::print("\ntotal: {} cycles, {:.3f} ms at {} MHz, {:.1f} frames/s, MAC utilization {:.1f}%\n",
              timing.cycles, 1e3 * timing.seconds, accel->clock_mhz(), timing.frames_per_second,
              100 * timing.utilization);
+  fmt::print("\n{}", cost_summary(cost));
   if (differing.empty())
     fmt::print("bit-exact: every layer of {} input(s) equals the golden reference ({})\n",
                input.dim(0), accel->name());
@@ -166,7 +174,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
                                    {"differing_layers", differing},
                                    {"stats", nlohmann::json::parse(timing.stats_json)},
                                    {"actions", actions_json(timing.actions)},
-                                   {"inventory", inventory_json(accel->inventory())}};
+                                   {"inventory", inventory_json(accel->inventory())},
+                                   {"cost", cost_json(cost)}};
     write_file_atomically((fs::path(o.out_dir) / "report.json").string(), report.dump(2) + "\n");
     write_file_atomically((fs::path(o.out_dir) / "stats.csv").string(), timing.stats_csv);
     fmt::print("wrote {}/report.json and stats.csv\n", o.out_dir);

@@ -18,7 +18,12 @@
 //   "dram_read"      DRAM transfer of `count` bytes: {} (technology from the cost tables)
 //   "dram_write"
 //   "comparator"     compare (max pooling, leading-non-zero detection): {width}
+//   "register_write" write of a pipeline or accumulator register: {width}
 // `count` is the number of actions (bytes for DRAM).
+// A codebook lookup (shared weights) is a "lut_read" of {entry bits, entries}. "rf_read" and
+// "rf_write" need their component to be a "register_file" (or "lut") item with its size in
+// bytes; "sram_read"/"sram_write" a "sram" item (size in bytes per instance, banks, ports).
+// The cost model (sim/cost/evaluate.h) refuses any other kind, naming it.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +48,8 @@ struct LayerActions {
 struct InventoryItem {
   std::string component;  // name its actions use ("cmac", "cbuf", ...)
   std::string kind;       // "mac", "adder", "multiplier", "sram", "register_file", "lut",
-                          // "xnor_popcount", "shift_add", "comparator", "interface"
+                          // "xnor_popcount", "shift_add", "comparator", "register",
+                          // "interface" (off-chip memory port: no area modeled)
   int64_t count = 0;      // instances
   int64_t size = 0;       // per instance, in `unit` (bytes for memories)
   std::string unit;
