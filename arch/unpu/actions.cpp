@@ -4,16 +4,6 @@
 
 namespace qasim::arch::unpu {
 
-namespace {
-
-int tree_bits(const UnpuParams& p) {
-  int log = 0;
-  while ((1 << log) < p.luts_per_lbpe) ++log;
-  return p.lut_entry_bits() + log;
-}
-
-}  // namespace
-
 std::vector<sim::cost::LayerActions> layer_actions(const sim::StatsRecorder& recorder,
                                                    const UnpuParams& p) {
   const int entry = p.lut_entry_bits();
@@ -32,8 +22,8 @@ std::vector<sim::cost::LayerActions> layer_actions(const sim::StatsRecorder& rec
     add("lut", "lut_write", {entry, p.lut_entries()}, count("lbpe.lut_writes"));
     add("lut", "add", {entry}, count("lbpe.lut_build_adds"));
     add("lut", "lut_read", {entry, p.lut_entries()}, count("lbpe.lut_reads"));
-    add("adder_tree", "add", {tree_bits(p)}, count("lbpe.tree_adds"));
-    add("shift_add", "shift_add", {acc}, count("lbpe.shift_adds"));
+    add("adder_tree", "add", {p.tree_bits()}, count("lbpe.tree_adds"));
+    add("shift_add", "shift_add", {p.lane_bits()}, count("lbpe.shift_adds"));
     add("weight_mem", "sram_read", {kMemoryWordBits},
         (count("weight_mem.read_bytes") + word - 1) / word);
     add("weight_mem", "sram_write", {kMemoryWordBits},

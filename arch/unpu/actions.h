@@ -14,7 +14,8 @@ namespace qasim::arch::unpu {
 //   lut          "lut_write" {entry bits, entries} per entry written; "add" {entry bits} per
 //                add that built an entry; "lut_read" {entry bits, entries} per entry read
 //   adder_tree   "add" {entry bits + log2 luts_per_lbpe} per adder-tree add
-//   shift_add    "shift_add" {accumulator bits} per plane shift-added into a lane
+//   shift_add    "shift_add" {lane bits} per plane shift-added into a lane (lane bits: the
+//                tree width + max_weight_bits, at most accumulator_bits)
 //   weight_mem, feature_mem  "sram_read"/"sram_write" {64}: bytes / 8
 //   aggregation  "add" {accumulator bits} per partial sum (and bias) added
 //   simd         "mult" {mulshift bits, accumulator bits} and "add" {accumulator bits} per op

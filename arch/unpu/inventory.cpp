@@ -6,8 +6,6 @@ namespace qasim::arch::unpu {
 
 std::vector<sim::cost::InventoryItem> inventory(const UnpuParams& p) {
   const int entry = p.lut_entry_bits();
-  int log_luts = 0;
-  while ((1 << log_luts) < p.luts_per_lbpe) ++log_luts;
   const int64_t lbpes = p.lbpes();
   const int64_t lanes = p.lanes_binary;  // the lanes built (multi-bit mode uses fewer)
   return {
@@ -23,8 +21,8 @@ std::vector<sim::cost::InventoryItem> inventory(const UnpuParams& p) {
        lbpes * lanes * (p.luts_per_lbpe - 1),
        1,
        "adder",
-       {entry + log_luts}},
-      {"shift_add", "shift_add", lbpes * lanes, 1, "accumulator", {p.accumulator_bits}},
+       {p.tree_bits()}},
+      {"shift_add", "shift_add", lbpes * lanes, 1, "accumulator", {p.lane_bits()}},
       {"weight_mem", "sram", p.cores, p.weight_memory_bytes(), "bytes", {kMemoryWordBits}, 1, 2},
       {"feature_mem", "sram", 1, p.feature_memory_bytes(), "bytes", {kMemoryWordBits}, 1, 2},
       {"aggregation", "adder", p.aggregation_rate, 1, "adder", {p.accumulator_bits}},

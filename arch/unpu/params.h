@@ -11,6 +11,7 @@
 // Which numbers are published and which are assumptions: arch/unpu/README.md.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -65,6 +66,14 @@ struct UnpuParams {
     while ((1 << log) < lut_inputs) ++log;
     return activation_bits + 1 + log;
   }
+  // Width of an adder-tree output: the sum of one entry of every LUT of an LBPE.
+  int tree_bits() const {
+    int log = 0;
+    while ((1 << log) < luts_per_lbpe) ++log;
+    return lut_entry_bits() + log;
+  }
+  // Width of a lane's shift-add accumulator: one chunk's partial dot product.
+  int lane_bits() const { return std::min(accumulator_bits, tree_bits() + max_weight_bits); }
   int activation_bytes() const { return (activation_bits + 7) / 8; }
   int64_t weight_memory_bytes() const { return int64_t{weight_memory_kib} * 1024; }
   int64_t feature_memory_bytes() const { return int64_t{feature_memory_kib} * 1024; }

@@ -1,24 +1,40 @@
 // Figures of the UNPU-style model for scripts/bench_unpu.sh:
-//   unpu_bench peak                     peak and achieved GOPS at 1..16-bit weights
-//   unpu_bench net MODEL SIZE BITS MODE one network at one weight precision (all weighted
+//   unpu_bench peak VOLTS               peak and achieved GOPS at 1..16-bit weights, energy
+//                                       efficiency of the shaped layer (cost model, 65 nm)
+//   unpu_bench net MODEL SIZE BITS MODE VOLTS
+//                                       one network at one weight precision (all weighted
 //                                       layers, first and last included; binary at 1 bit):
-//                                       cycles, frames/s, and the simulator's speed
+//                                       cycles, frames/s, energy, the simulator's speed
 // Cycle mode elaborates SystemC, so call it once per process.
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "arch/registry.h"
+#include "arch/unpu/accelerator.h"
 #include "arch/unpu/compiler.h"
-#include "arch/unpu/fast_model.h"
 #include "arch/unpu/params.h"
+#include "dse/cost_report.h"
 #include "workloads/zoo/zoo.h"
 
 using namespace qasim;
 
 namespace {
+
+// The cost model's built-in table at UNPU's 65 nm and `volts`.
+sim::cost::Technology unpu_technology(double volts) {
+  dse::CostOptions o;
+  o.node_nm = 65;
+  o.voltage_v = volts;
+  return o.technology();
+}
+
+double on_chip_pj(const sim::cost::LayerCost& c) {
+  return c.compute_pj + c.register_file_pj + c.sram_pj;
+}
 
 kernels::QuantParams weight_quant(int bits) {
   return bits == 1 ? kernels::QuantParams::binary({1.f})
@@ -47,29 +63,58 @@ workloads::Graph shaped_layer(int bits) {
   return g;
 }
 
-int peak() {
+int peak(double volts) {
   arch::unpu::UnpuParams p = arch::unpu::UnpuParams::schema().preset_value("unpu");
   p.feature_memory_kib = 256;  // the whole 256x12x12 input in one tile
+  const arch::unpu::UnpuAccelerator accel("unpu", p);
+  const sim::cost::Technology tech = unpu_technology(volts);
   const double hz = p.clock_mhz * 1e6;
+  const std::vector<int> precisions{1, 2, 4, 8, 16};
+  std::vector<sim::cost::CostReport> costs;
+  std::vector<double> layer_macs;
   fmt::print(
       "| weight bits | peak MACs/cycle | peak GOPS | published GOPS | shaped layer: "
-      "DNN-core GOPS | shaped layer: GOPS with DMA and DRAM |\n");
-  fmt::print("|---:|---:|---:|---:|---:|---:|\n");
-  for (int bits : {1, 2, 4, 8, 16}) {
-    arch::unpu::FastModel model(shaped_layer(bits), p);
-    const arch::unpu::TimingResult r = model.run();
+      "DNN-core GOPS | shaped layer: GOPS with DMA and DRAM | on-chip dynamic TOPS/W | "
+      "TOPS/W with DRAM and leakage | published TOPS/W |\n");
+  fmt::print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (int bits : precisions) {
+    const arch::RunResult r = accel.run(shaped_layer(bits), arch::Mode::Fast);
+    costs.push_back(dse::cost_of_run(r, accel, tech));
+    const sim::cost::CostReport& cost = costs.back();
     const double macs = static_cast<double>(r.layers[1].macs);
-    const double core = static_cast<double>(r.layers[1].core_cycles);
+    layer_macs.push_back(macs);
+    const double core = static_cast<double>(r.layers[1].busy_cycles);
     const double layer = static_cast<double>(r.layers[1].cycles);
     const char* published = bits == 1 ? "7372" : bits == 16 ? "345.6" : "";
-    fmt::print("| {} | {:.0f} | {:.1f} | {} | {:.1f} | {:.1f} |\n", bits,
+    const char* published_eff = bits == 1 ? "50.6" : bits == 16 ? "3.08" : "";
+    fmt::print("| {} | {:.0f} | {:.1f} | {} | {:.1f} | {:.1f} | {:.2f} | {:.2f} | {} |\n", bits,
                p.peak_macs_per_cycle(bits), 2 * p.peak_macs_per_cycle(bits) * hz * 1e-9, published,
-               2 * macs / core * hz * 1e-9, 2 * macs / layer * hz * 1e-9);
+               2 * macs / core * hz * 1e-9, 2 * macs / layer * hz * 1e-9,
+               2 * macs / on_chip_pj(cost.total), cost.tops_per_watt, published_eff);
   }
+  // Where the energy goes: pJ per MAC of each component of the shaped layer.
+  fmt::print("\n| component (pJ per MAC) |");
+  for (int bits : precisions) fmt::print(" {}-bit |", bits);
+  fmt::print("\n|---|");
+  for (size_t i = 0; i < precisions.size(); ++i) fmt::print("---:|");
+  fmt::print("\n");
+  for (const auto& [component, pj] : costs.back().total.by_component) {
+    fmt::print("| {} |", component);
+    for (size_t i = 0; i < costs.size(); ++i) {
+      const auto it = costs[i].total.by_component.find(component);
+      fmt::print(" {:.3f} |",
+                 it == costs[i].total.by_component.end() ? 0.0 : it->second / layer_macs[i]);
+    }
+    fmt::print("\n");
+  }
+  fmt::print("| leakage |");
+  for (size_t i = 0; i < costs.size(); ++i)
+    fmt::print(" {:.3f} |", costs[i].total.leakage_pj / layer_macs[i]);
+  fmt::print("\n");
   return 0;
 }
 
-int net(const std::string& model, int size, int bits, const std::string& mode) {
+int net(const std::string& model, int size, int bits, const std::string& mode, double volts) {
   workloads::ZooOptions o;
   o.input_height = o.input_width = size;
   o.weight_bits = o.first_layer_bits = o.last_layer_bits = bits;
@@ -82,9 +127,14 @@ int net(const std::string& model, int size, int bits, const std::string& mode) {
   const double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   int64_t macs = 0;
   for (const arch::LayerResult& l : r.layers) macs += l.macs;
+  const sim::cost::CostReport cost = dse::cost_of_run(r, *accel, unpu_technology(volts));
   // bits mode cycles fps utilization macs host_seconds sim_macs_per_host_second
-  fmt::print("{} {} {} {:.2f} {:.4f} {} {:.3f} {:.4g}\n", bits, mode, r.cycles, r.frames_per_second,
-             r.utilization, macs, host, static_cast<double>(macs) / host);
+  // energy_per_frame_mj on_chip_dynamic_mj dram_mj leakage_mj
+  fmt::print("{} {} {} {:.2f} {:.4f} {} {:.3f} {:.4g} {:.4f} {:.4f} {:.4f} {:.4f}\n", bits, mode,
+             r.cycles, r.frames_per_second, r.utilization, macs, host,
+             static_cast<double>(macs) / host, cost.total.total_pj() * 1e-9,
+             on_chip_pj(cost.total) * 1e-9, cost.total.dram_pj * 1e-9,
+             cost.total.leakage_pj * 1e-9);
   return 0;
 }
 
@@ -92,10 +142,11 @@ int net(const std::string& model, int size, int bits, const std::string& mode) {
 
 int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
-  if (what == "peak") return peak();
-  if (what == "net" && argc == 6)
-    return net(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), argv[5]);
-  fmt::print(stderr, "usage: unpu_bench peak | unpu_bench net MODEL SIZE BITS fast|cycle\n");
+  if (what == "peak" && argc == 3) return peak(std::atof(argv[2]));
+  if (what == "net" && argc == 7)
+    return net(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), argv[5], std::atof(argv[6]));
+  fmt::print(stderr,
+             "usage: unpu_bench peak VOLTS | unpu_bench net MODEL SIZE BITS fast|cycle VOLTS\n");
   return 2;
 }
 
