@@ -28,12 +28,13 @@ net() { "$bench" net resnet18 224 "$1" "$2" "$3" 2>/dev/null | tail -1; }
   echo
   echo "## Peak throughput and efficiency by weight precision"
   echo
-  echo "Peak: the params' bit-MAC lanes (24 LBPEs x 64 reduction lanes x 9 output lanes at"
-  echo "2..16 bits, x 12 at 1 bit) over the weight bits; 1 MAC = 2 ops. Shaped layer: a 1x1"
-  echo "convolution fitted to the array (256 input channels = one chunk per DNN core, 12x12"
-  echo "pixels, 360 outputs; 256 KiB feature memory so that it is one tile), fast model:"
-  echo "DNN-core GOPS over the cores' busy cycles (the first LUT build is the gap to the peak),"
-  echo "and GOPS over the whole layer with its DMA and DRAM (3.2 GB/s, assumed). Energy: the"
+  echo "Peak: the params' bit-MAC slots (24 LBPEs x 16 LUTs x 3 activations, or 4 with +-1"
+  echo "weights, x 12 output lanes) over the weight bits; 1 MAC = 2 ops. Shaped layer: a 1x1"
+  echo "convolution fitted to the array (768 input channels = 4 chunks of 48 per DNN core, or"
+  echo "3 of 64 at 1 bit; 12x12 pixels in 4 row stripes of the preset's feature memory; 72"
+  echo "outputs), fast model: DNN-core GOPS over the cores' busy cycles (each tile's first LUT"
+  echo "build is the gap to the peak), and GOPS over the whole layer with its DMA and DRAM"
+  echo "(3.2 GB/s, assumed). Energy: the"
   echo "cost model (\`sim/cost\`, built-in Horowitz 45 nm table scaled to 65 nm and the given"
   echo "supply) on the shaped layer's actions; on-chip dynamic = compute + LUTs + SRAM,"
   echo "the other column adds DRAM and leakage. The published TOPS/W come from the chip's"
@@ -62,12 +63,15 @@ net() { "$bench" net resnet18 224 "$1" "$2" "$3" 2>/dev/null | tail -1; }
   echo
   echo "### Why 1-bit is 21.3x the 16-bit throughput, and how the model gets it"
   echo
-  echo "7372 / 345.6 = 21.33 = 16 x 4/3. Bit-serial weights alone give 16x (16 planes vs 1), so"
-  echo "at 1 bit the chip does 4/3 more LUT lookups per cycle. We have not seen the paper's"
-  echo "reason. The model (an assumption, README.md) gives 1-bit weights, which read a +-1 LUT"
-  echo "whose entry is already the plane's result, 12 output lanes per LBPE instead of 9 (no"
-  echo "shift-accumulate stage per lane): lanes_binary / lanes_multibit = 4/3. With 16 LUTs of"
-  echo "4 activations per LBPE this reproduces both published peaks exactly (table above)."
+  echo "7372 / 345.6 = 21.33 = 16 x 4/3. Bit-serial weights give 16x (16 planes vs 1); the"
+  echo "other 4/3 is more activations per LUT read at 1 bit. Our reading (an assumption: the"
+  echo "primary source was not available, README.md): a LUT of 8 entries holds every subset"
+  echo "sum of 3 activations for n-bit weights, but with +-1 weights the signed sums are"
+  echo "symmetric (flipping every sign negates the sum), so the same 8 entries hold 4"
+  echo "activations (the 4th weight's sign picks the entry or its negation). Each LUT read"
+  echo "then does 4 one-bit MACs instead of 3. The model computes it that way"
+  echo "(\`binary_half_lut\`, bit-exact against the golden reference), and 24 LBPEs x 16"
+  echo "LUTs x 12 lanes reproduce both published peaks exactly (table above)."
   echo
   echo "## ResNet-18, 224x224, every weighted layer at the given bits (binary at 1)"
   echo

@@ -92,8 +92,8 @@ std::vector<int> k_steps(int extent, int lanes) {
 void choose_steps(const Graph& g, const Layer& l, const UnpuParams& p, LayerCommand& cmd) {
   const ConvShape& s = cmd.conv;
   // Each core keeps its share of the reduction of every channel of the tile.
-  const int64_t per_core = ceil_div(cmd.chunks, cmd.core_split) * p.chunk();
-  for (int k : k_steps(s.group_out(), p.lanes(cmd.coding.planes)))
+  const int64_t per_core = ceil_div(cmd.chunks, cmd.core_split) * p.chunk(cmd.coding.binary);
+  for (int k : k_steps(s.group_out(), p.lanes))
     if (packed_bytes(int64_t{k} * per_core, cmd.coding.planes) <= p.weight_tile_bytes()) {
       cmd.k_step = k;
       break;
@@ -186,7 +186,7 @@ Program compile(const Graph& graph, const UnpuParams& params) {
                                      cmd.coding.planes, kernels::to_string(l.weight_q.scheme),
                                      params.max_weight_bits));
       cmd.conv = conv_shape(g, l);
-      cmd.chunks = ceil_div(cmd.conv.reduction(), params.chunk());
+      cmd.chunks = ceil_div(cmd.conv.reduction(), params.chunk(cmd.coding.binary));
       cmd.core_split = core_split(params.cores, cmd.chunks);
       choose_steps(g, l, params, cmd);
       make_tiles(params, cmd);

@@ -2,7 +2,7 @@
 //
 // Convolutions (grouped, depthwise, and FC as a 1x1 convolution over the flattened input)
 // run on the DNN cores. The reduction of one output (C/g * R * S products) is cut into
-// chunks of lut_inputs * luts_per_lbpe activations (one LBPE pass); the chunks are split
+// chunks of luts_per_lbpe LUTs' activations (one LBPE pass); the chunks are split
 // over `core_split` groups of DNN cores (their partial sums meet in the aggregation core),
 // and the LBPEs of the remaining cores take different output pixels, or different
 // output-channel groups of the same pixel when there are fewer pixels than LBPEs (FC).

@@ -91,12 +91,13 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
   const kernels::ConvGeometry& geo = s.geometry;
   const IntTensor x = x_in.reshaped({x_in.dim(0), s.in_c, s.in_h, s.in_w});
   const int32_t x_zp = graph.layers[l.inputs[0]].output_q.zero_point_at(0);
-  const int L = p.lut_inputs;
-  const int entries = p.lut_entries();
+  const WeightCoding& coding = cmd.coding;
+  const LutShape shape = lut_shape(p, coding);
+  const int L = shape.inputs;
+  const int entries = shape.entries;
   const int64_t rd = s.reduction();
   const int64_t groups = (rd + L - 1) / L;  // LUTs per output pixel
   const int cg = s.group_in();
-  const WeightCoding& coding = cmd.coding;
   const std::vector<uint8_t> index = encode_weights(l, cmd, L, groups);
 
   AccTensor acc({x.dim(0), s.out_c, s.out_h, s.out_w});
@@ -123,7 +124,7 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
             }
           }
           for (int64_t g = 0; g < groups; ++g)
-            build_lut(window.data() + g * L, L, coding.binary, luts.data() + g * entries);
+            build_lut(window.data() + g * L, shape, luts.data() + g * entries);
           for (int k = t.k0; k < t.k1; ++k) {
             const int oc = t.group * s.group_out() + k;
             const uint8_t* idx = index.data() + static_cast<size_t>(oc) * groups * coding.planes;
@@ -131,7 +132,7 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
             int64_t sum = l.has_bias && !l.bias.empty() ? l.bias[oc] : 0;
             for (int64_t g0 = 0; g0 < groups; g0 += p.luts_per_lbpe) {
               const int count = static_cast<int>(std::min<int64_t>(p.luts_per_lbpe, groups - g0));
-              sum += lane_dot(luts.data() + g0 * entries, entries, count, idx + g0,
+              sum += lane_dot(luts.data() + g0 * entries, shape, count, idx + g0,
                               static_cast<size_t>(groups), coding);
             }
             if (const int32_t w_zp = l.weight_q.zero_point_at(oc); w_zp != 0) {

@@ -17,7 +17,8 @@
 //   (work.cpp) rounds * ceil(chunks / core_split) * step + B cycles, where a step reads
 //   one LUT set: step = max(B, kgroups * planes) with double-buffered LUTs (B + ... without),
 //   B = ceil(2^lut_inputs / lut_fill_entries) the LUT build, planes the weight bits, kgroups
-//   the lane groups of output channels per LBPE, rounds the pixel rounds over the LBPEs.
+//   the groups of `lanes` output channels per LBPE, rounds the pixel rounds over the LBPEs,
+//   chunks = ceil(reduction / (luts_per_lbpe * activations per LUT)).
 // - Aggregation core: ceil(outputs * core_split / aggregation_rate) cycles per tile, in
 //   order; then the SIMD core requantizes at simd_lanes per cycle; then the writer writes
 //   the tile's outputs.

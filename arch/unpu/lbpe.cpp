@@ -31,15 +31,26 @@ std::string to_string(const WeightCoding& c) {
   return fmt::format("w{}{}", c.planes, c.binary ? "b" : c.is_signed ? "" : "u");
 }
 
-int build_lut(const int64_t* x, int count, bool binary, int64_t* lut) {
-  const int entries = 1 << count;
+LutShape lut_shape(const UnpuParams& p, const WeightCoding& c) {
+  LutShape s;
+  s.binary = c.binary;
+  s.half = c.binary && p.binary_half_lut;
+  s.entries = p.lut_entries();
+  s.inputs = p.inputs_per_lut(c.binary);
+  return s;
+}
+
+int build_lut(const int64_t* x, const LutShape& shape, int64_t* lut) {
   int adds = 0;
-  if (binary) {
-    int64_t all = 0;
-    for (int i = 0; i < count; ++i) all -= x[i];
-    lut[0] = all;
+  if (shape.binary) {
+    // Entry 0: every stored activation negative (plus x_k, positive, in a half LUT).
+    const int stored = shape.half ? shape.inputs - 1 : shape.inputs;
+    int64_t first = shape.half ? x[stored] : 0;
+    for (int i = 0; i < stored; ++i) first -= x[i];
+    lut[0] = first;
+    adds += shape.half ? stored : stored - 1;
     // Setting bit i turns -x_i into +x_i: one add of 2*x_i (a shifted operand).
-    for (int idx = 1; idx < entries; ++idx) {
+    for (int idx = 1; idx < shape.entries; ++idx) {
       const int low = __builtin_ctz(static_cast<unsigned>(idx));
       lut[idx] = lut[idx & (idx - 1)] + 2 * x[low];
       ++adds;
@@ -47,7 +58,7 @@ int build_lut(const int64_t* x, int count, bool binary, int64_t* lut) {
     return adds;
   }
   lut[0] = 0;
-  for (int idx = 1; idx < entries; ++idx) {
+  for (int idx = 1; idx < shape.entries; ++idx) {
     const int low = __builtin_ctz(static_cast<unsigned>(idx));
     const int rest = idx & (idx - 1);
     lut[idx] = rest ? lut[rest] + x[low] : x[low];
@@ -56,13 +67,22 @@ int build_lut(const int64_t* x, int count, bool binary, int64_t* lut) {
   return adds;
 }
 
-int64_t lane_dot(const int64_t* luts, int entries, int count, const uint8_t* index,
+int lut_build_adds(const LutShape& shape) {
+  if (shape.binary) {
+    const int stored = shape.half ? shape.inputs - 1 : shape.inputs;
+    return (shape.half ? stored : stored - 1) + shape.entries - 1;
+  }
+  return shape.entries - 1 - shape.inputs;
+}
+
+int64_t lane_dot(const int64_t* luts, const LutShape& shape, int count, const uint8_t* index,
                  size_t plane_stride, const WeightCoding& c) {
   int64_t acc = 0;
   for (int b = 0; b < c.planes; ++b) {
     const uint8_t* idx = index + static_cast<size_t>(b) * plane_stride;
     int64_t tree = 0;
-    for (int g = 0; g < count; ++g) tree += luts[static_cast<size_t>(g) * entries + idx[g]];
+    for (int g = 0; g < count; ++g)
+      tree += lut_lookup(luts + static_cast<size_t>(g) * shape.entries, idx[g], shape);
     acc += tree * plane_weight(b, c);
   }
   return acc;

@@ -15,7 +15,7 @@ kernels::Numerics UnpuParams::numerics() const {
 namespace {
 
 // The published chip: 4 DNN cores x 6 LBPEs at 200 MHz, 16-bit activations. The LBPE
-// shape (16 LUTs of 4 activations, 9 lanes at n >= 2 bits and 12 at 1 bit) is chosen so
+// shape (16 LUTs of 8 entries: 3 activations, or 4 with +-1 weights; 12 lanes) is chosen so
 // that the peaks equal the published 345.6 GOPS (16-bit) and 7372.8 GOPS (1-bit); the
 // memories and the DRAM (3.2 GB/s, 16 B bursts, 20 cycles = 100 ns) are assumptions
 // (README.md).
@@ -38,16 +38,16 @@ const ParamSchema<UnpuParams>& UnpuParams::schema() {
               "LUT-based bit-serial PEs per DNN core")
             .range(1, 64);
         s.add("lut_inputs", &UnpuParams::lut_inputs, "activations",
-              "activations combined into one LUT of 2^lut_inputs partial sums")
-            .range(1, 8);
+              "activations combined into one LUT of 2^lut_inputs partial sums (2..16-bit "
+              "weights)")
+            .range(1, 7);
+        s.add("binary_half_lut", &UnpuParams::binary_half_lut, "",
+              "with +-1 weights a LUT covers lut_inputs + 1 activations (symmetric sums)");
         s.add("luts_per_lbpe", &UnpuParams::luts_per_lbpe, "LUTs",
               "LUTs per LBPE (their outputs meet in one adder tree per lane)")
             .range(1, 256);
-        s.add("lanes_multibit", &UnpuParams::lanes_multibit, "channels",
-              "output channels an LBPE serves per cycle with 2..16-bit weights")
-            .range(1, 256);
-        s.add("lanes_binary", &UnpuParams::lanes_binary, "channels",
-              "output channels an LBPE serves per cycle with 1-bit weights")
+        s.add("lanes", &UnpuParams::lanes, "channels",
+              "output channels an LBPE serves per cycle (one LUT read per LUT each)")
             .range(1, 256);
         s.add("lut_fill_entries", &UnpuParams::lut_fill_entries, "entries/cycle",
               "LUT entries written per cycle when the LUTs are rebuilt")
@@ -64,9 +64,15 @@ const ParamSchema<UnpuParams>& UnpuParams::schema() {
         s.add("weight_memory_kib", &UnpuParams::weight_memory_kib, "KiB",
               "weight memory per DNN core")
             .range(1, 65536);
+        s.add("weight_memory_banks", &UnpuParams::weight_memory_banks, "banks",
+              "banks of each weight memory (energy per access; conflicts not modeled)")
+            .range(1, 256);
         s.add("feature_memory_kib", &UnpuParams::feature_memory_kib, "KiB",
               "input feature memory shared by the DNN cores")
             .range(1, 65536);
+        s.add("feature_memory_banks", &UnpuParams::feature_memory_banks, "banks",
+              "banks of the feature memory (energy per access; conflicts not modeled)")
+            .range(1, 256);
         s.add("double_buffer", &UnpuParams::double_buffer, "",
               "load the next tile into one half of each memory while computing on the other");
         s.add("aggregation_rate", &UnpuParams::aggregation_rate, "psums/cycle",
@@ -91,12 +97,6 @@ const ParamSchema<UnpuParams>& UnpuParams::schema() {
                      "SIMD-core requantization");
         s.add("mulshift_bits", &UnpuParams::mulshift_bits, "bits", "SIMD multiplier width")
             .range(2, 31);
-        s.rule([](const UnpuParams& p) -> std::string {
-          return p.lanes_binary >= p.lanes_multibit
-                     ? ""
-                     : "lanes_binary must be at least lanes_multibit (1-bit mode only drops the "
-                       "shift stage)";
-        });
         s.rule([](const UnpuParams& p) -> std::string {
           return p.accumulator_bits >= p.activation_bits + 2
                      ? ""

@@ -105,10 +105,11 @@ TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) 
   const uint64_t rd = u64(s.reduction());
   const uint64_t chunks = u64(cmd.chunks);
   const uint64_t split = u64(cmd.core_split);
-  const uint64_t lut_groups = ceil_div(rd, u64(p.lut_inputs));  // LUTs per pixel
+  const LutShape shape = lut_shape(p, cmd.coding);
+  const uint64_t lut_groups = ceil_div(rd, u64(shape.inputs));  // LUTs per pixel
   // LBPE slots: the cores outside one reduction split take other pixels.
   const uint64_t slots = u64(p.cores) / split * u64(p.lbpes_per_core);
-  const uint64_t kgroups = ceil_div(kt, u64(p.lanes(cmd.coding.planes)));
+  const uint64_t kgroups = ceil_div(kt, u64(p.lanes));
   // Fewer pixels than slots: the spare LBPEs take other output-channel groups of a pixel.
   const uint64_t k_split = pixels >= slots ? 1 : std::min(slots / pixels, kgroups);
   const uint64_t rounds = ceil_div(pixels * k_split, slots);
@@ -130,7 +131,7 @@ TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) 
   w.shift_adds = w.outputs * planes * chunks;
   w.weight_mem_reads = rounds * (u64(p.cores) / split) * ceil_div(kt * rd * planes, 8);
   w.weight_mem_writes = t.load_weights ? u64(t.weight_bytes) * (u64(p.cores) / split) : 0;
-  w.feature_mem_reads = w.lut_builds * u64(p.lut_inputs) * u64(p.activation_bytes());
+  w.feature_mem_reads = w.lut_builds * u64(shape.inputs) * u64(p.activation_bytes());
   w.feature_mem_writes = u64(t.data_bytes);
   w.agg_adds = w.outputs * split;  // split-1 partial sums and the bias per output
   w.agg_cycles = ceil_div(w.agg_adds, u64(p.aggregation_rate));
@@ -187,8 +188,8 @@ std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program&
 }
 
 uint64_t lane_slots(const LayerCommand& cmd, uint64_t cycles, const UnpuParams& p) {
-  const int lanes = cmd.unit == Unit::Lbpe ? p.lanes(cmd.coding.planes) : p.lanes_multibit;
-  return cycles * u64(p.lbpes()) * u64(p.chunk()) * u64(lanes);
+  const bool binary = cmd.unit == Unit::Lbpe && cmd.coding.binary;
+  return cycles * u64(p.lbpes()) * u64(p.chunk(binary)) * u64(p.lanes);
 }
 
 workloads::Graph timing_graph(const workloads::Graph& graph) {

@@ -72,7 +72,7 @@ std::string mac_label(const workloads::Graph& graph, const LayerCommand& cmd);
 // Adds the labels of every LBPE layer to lbpe.mac; returns each layer's label index.
 std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program& program,
                                    LbpeStats& lbpe);
-// The bit-MAC slots of `cycles` at the weight precision of `cmd` (lanes_multibit for
+// The bit-MAC slots of `cycles` at the weight coding of `cmd` (the multi-bit chunk for
 // layers without weights).
 uint64_t lane_slots(const LayerCommand& cmd, uint64_t cycles, const UnpuParams& params);
 // The graph with shapes inferred and weights dropped: all the timing needs.

@@ -18,17 +18,26 @@ using testing::single_layer;
 
 TEST(UnpuLbpe, LutHoldsEverySubsetSum) {
   const int64_t x[4] = {5, -7, 1000, -32768};
-  int64_t lut[16], signed_lut[16];
-  EXPECT_EQ(build_lut(x, 4, false, lut), 11);  // 16 entries - 0 - 4 single = 11 adds
-  EXPECT_EQ(build_lut(x, 4, true, signed_lut), 15);
-  for (int idx = 0; idx < 16; ++idx) {
+  const LutShape plain{3, 8, false, false}, full{3, 8, true, false}, half{4, 8, true, true};
+  int64_t lut[8], signed_lut[8], half_lut[8];
+  EXPECT_EQ(build_lut(x, plain, lut), 4);  // 8 entries - 0 - 3 single activations
+  EXPECT_EQ(lut_build_adds(plain), 4);
+  EXPECT_EQ(build_lut(x, full, signed_lut), lut_build_adds(full));
+  EXPECT_EQ(build_lut(x, half, half_lut), lut_build_adds(half));
+  for (unsigned idx = 0; idx < 8; ++idx) {
     int64_t sum = 0, signed_sum = 0;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 3; ++i) {
       sum += (idx >> i & 1) ? x[i] : 0;
       signed_sum += (idx >> i & 1) ? x[i] : -x[i];
     }
-    EXPECT_EQ(lut[idx], sum) << idx;
-    EXPECT_EQ(signed_lut[idx], signed_sum) << idx;
+    EXPECT_EQ(lut_lookup(lut, idx, plain), sum) << idx;
+    EXPECT_EQ(lut_lookup(signed_lut, idx, full), signed_sum) << idx;
+  }
+  // The half LUT: 8 entries give all 16 signed sums of 4 activations.
+  for (unsigned idx = 0; idx < 16; ++idx) {
+    int64_t signed_sum = 0;
+    for (int i = 0; i < 4; ++i) signed_sum += (idx >> i & 1) ? x[i] : -x[i];
+    EXPECT_EQ(lut_lookup(half_lut, idx, half), signed_sum) << idx;
   }
 }
 
@@ -42,13 +51,16 @@ TEST(UnpuLbpe, CodingOfEveryScheme) {
   EXPECT_EQ(weight_coding(kernels::QuantParams::ternary({1.f})), (WeightCoding{2, false, true}));
 }
 
-// The shift-add over planes of LUT entries equals the plain dot product, for every coding.
+// The shift-add over planes of LUT entries equals the plain dot product, for every coding
+// (half LUTs at one bit).
 TEST(UnpuLbpe, LaneDotEqualsDotProductAtEveryPrecision) {
   std::mt19937 rng(11);
+  const UnpuParams p = preset();
   for (int bits = 1; bits <= 16; ++bits) {
     const WeightCoding c{bits, bits == 1, true};
-    const int groups = 7, L = 3, entries = 8;
-    std::vector<int64_t> x(groups * L), luts(groups * entries);
+    const LutShape shape = lut_shape(p, c);
+    const int groups = 7, L = shape.inputs;
+    std::vector<int64_t> x(groups * L), luts(groups * shape.entries);
     std::vector<int32_t> w(groups * L);
     std::vector<uint8_t> index(static_cast<size_t>(bits * groups), 0);
     int64_t want = 0;
@@ -65,13 +77,15 @@ TEST(UnpuLbpe, LaneDotEqualsDotProductAtEveryPrecision) {
         index[static_cast<size_t>(b * groups + e / L)] |=
             static_cast<uint8_t>(weight_bit(w[e], b, c) << (e % L));
     }
-    for (int g = 0; g < groups; ++g) build_lut(x.data() + g * L, L, c.binary, &luts[g * entries]);
-    EXPECT_EQ(lane_dot(luts.data(), entries, groups, index.data(), groups, c), want) << bits;
+    for (int g = 0; g < groups; ++g)
+      build_lut(x.data() + g * L, shape, &luts[static_cast<size_t>(g * shape.entries)]);
+    EXPECT_EQ(lane_dot(luts.data(), shape, groups, index.data(), groups, c), want) << bits;
   }
 }
 
 // Every weight precision, with a reduction (C*R*S = 5*3*3 = 45, 130*1*1) that is not a
-// multiple of a LUT or a chunk, K not a multiple of the lanes, stride and padding.
+// multiple of a LUT (3, or 4 at one bit) or a chunk, K not a multiple of the lanes, stride
+// and padding; at 1 bit with full and half LUTs.
 TEST(UnpuExact, EveryWeightPrecisionOnAwkwardConvs) {
   const UnpuParams p = preset();
   for (int bits = 1; bits <= 16; ++bits) {
@@ -81,6 +95,9 @@ TEST(UnpuExact, EveryWeightPrecisionOnAwkwardConvs) {
     expect_bit_exact(single_layer(130, 3, 4, 13, conv_geometry(1, 1, 0), bits, 200 + bits), p, 1,
                      bits);
   }
+  UnpuParams full = p;
+  full.binary_half_lut = false;
+  expect_bit_exact(single_layer(5, 9, 7, 11, conv_geometry(3, 2, 1), 1, 99), full, 2, 1);
 }
 
 TEST(UnpuExact, GroupedDepthwiseDilatedAndFc) {

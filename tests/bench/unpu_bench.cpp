@@ -41,21 +41,22 @@ kernels::QuantParams weight_quant(int bits) {
                    : kernels::QuantParams::uniform(bits, true, 1.f);
 }
 
-// 1x1 conv of 256 channels (4 chunks, one per DNN core), 12x12 pixels (24 rounds of the 6
-// LBPEs of a core), 360 outputs (40 lane groups of 9, 30 of 12): shaped to the array.
+// 1x1 conv of 768 channels (16 chunks of 48, or 12 of 64 at 1 bit: 4 or 3 per DNN core),
+// 12x12 pixels (24 rounds of the 6 LBPEs of a core), 72 outputs (6 lane groups of 12):
+// shaped to the array.
 workloads::Graph shaped_layer(int bits) {
   workloads::Graph g;
   g.name = "shaped_1x1";
   workloads::Layer in;
   in.name = "input";
-  in.output_shape = {256, 12, 12};
+  in.output_shape = {768, 12, 12};
   in.output_q = kernels::QuantParams::uniform(16, false, 1.f);
   g.layers.push_back(in);
   workloads::Layer conv;
   conv.name = "conv";
   conv.kind = workloads::OpKind::Conv;
   conv.inputs = {0};
-  conv.out_channels = 360;
+  conv.out_channels = 72;
   conv.weight_q = weight_quant(bits);
   conv.output_q = kernels::QuantParams::uniform(16, false, 1.f);
   g.layers.push_back(conv);
@@ -64,8 +65,7 @@ workloads::Graph shaped_layer(int bits) {
 }
 
 int peak(double volts) {
-  arch::unpu::UnpuParams p = arch::unpu::UnpuParams::schema().preset_value("unpu");
-  p.feature_memory_kib = 256;  // the whole 256x12x12 input in one tile
+  const arch::unpu::UnpuParams p = arch::unpu::UnpuParams::schema().preset_value("unpu");
   const arch::unpu::UnpuAccelerator accel("unpu", p);
   const sim::cost::Technology tech = unpu_technology(volts);
   const double hz = p.clock_mhz * 1e6;
