@@ -34,11 +34,10 @@ net() { "$bench" net resnet18 224 "$1" "$2" "$3" 2>/dev/null | tail -1; }
   echo "3 of 64 at 1 bit; 12x12 pixels in 4 row stripes of the preset's feature memory; 72"
   echo "outputs), fast model: DNN-core GOPS over the cores' busy cycles (each tile's first LUT"
   echo "build is the gap to the peak), and GOPS over the whole layer with its DMA and DRAM"
-  echo "(3.2 GB/s, assumed). Energy: the"
-  echo "cost model (\`sim/cost\`, built-in Horowitz 45 nm table scaled to 65 nm and the given"
-  echo "supply) on the shaped layer's actions; on-chip dynamic = compute + LUTs + SRAM,"
-  echo "the other column adds DRAM and leakage. The published TOPS/W come from the chip's"
-  echo "low-voltage end (0.63 V, below 200 MHz)."
+  echo "(3.2 GB/s, assumed). Energy: the cost model (\`sim/cost\`, built-in Horowitz 45 nm"
+  echo "table scaled to 65 nm and the given supply) on the shaped layer's actions; on-chip"
+  echo "dynamic = compute + LUTs + SRAM, the other column adds DRAM and leakage. The"
+  echo "published TOPS/W come from the chip's low-voltage end (0.63 V, below 200 MHz)."
   for v in 1.1 0.63; do
     echo
     echo "### $v V"
