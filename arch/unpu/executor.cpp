@@ -1,5 +1,6 @@
 #include "arch/unpu/executor.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "arch/unpu/lbpe.h"

@@ -144,28 +144,40 @@ TEST(UnpuExact, TiledLayer) {
   expect_bit_exact(g, p, 1, 5);
 }
 
-// Zoo networks at small inputs with a different weight precision in every layer (1..16,
-// binary at 1), and every SIMD-core layer kind (pooling, global pooling, add, concat).
-TEST(UnpuExact, ZooNetworksMixedPrecision) {
-  const UnpuParams p = preset();
-  for (const char* name : {"resnet8", "squeezenet1_1", "mobilenet_v2", "lenet5"}) {
-    SCOPED_TRACE(name);
-    workloads::ZooOptions o;
-    o.input_height = o.input_width = std::string(name) == "lenet5" ? 28 : 32;
-    if (std::string(name) == "resnet8") o.input_height = o.input_width = 16;
-    o.width_multiplier = std::string(name) == "squeezenet1_1" ? 0.25 : 0.5;
-    const workloads::Graph shape = workloads::make_zoo_model(name, o, false);
-    int bits = 1;
-    for (const workloads::Layer& l : shape.layers) {
-      if (!l.has_weights() || l.fixed_weights) continue;
-      workloads::LayerPrecision lp;
-      lp.weight_bits = bits;
-      if (bits == 1) lp.scheme = kernels::Scheme::Binary;
-      o.layer_precision[l.name] = lp;
-      bits = bits % 16 + 1;
-    }
-    expect_bit_exact(workloads::make_zoo_model(name, o, true), p, 1, 7);
+// Runs zoo network `name` at small inputs with a different weight precision in every layer
+// (1..16, binary at 1).
+void expect_zoo_mixed_precision_exact(const std::string& name, int size, double width) {
+  SCOPED_TRACE(name);
+  workloads::ZooOptions o;
+  o.input_height = o.input_width = size;
+  o.width_multiplier = width;
+  const workloads::Graph shape = workloads::make_zoo_model(name, o, false);
+  int bits = 1;
+  for (const workloads::Layer& l : shape.layers) {
+    if (!l.has_weights() || l.fixed_weights) continue;
+    workloads::LayerPrecision lp;
+    lp.weight_bits = bits;
+    if (bits == 1) lp.scheme = kernels::Scheme::Binary;
+    o.layer_precision[l.name] = lp;
+    bits = bits % 16 + 1;
   }
+  expect_bit_exact(workloads::make_zoo_model(name, o, true), preset(), 1, 7);
+}
+
+// Every SIMD-core layer kind: pooling, global pooling, residual add (resnet8, lenet5)...
+TEST(UnpuExact, ZooResNetAndLeNetMixedPrecision) {
+  expect_zoo_mixed_precision_exact("resnet8", 16, 0.5);
+  expect_zoo_mixed_precision_exact("lenet5", 28, 1.0);
+}
+
+// ... concat (squeezenet) ...
+TEST(UnpuExact, ZooSqueezeNetMixedPrecision) {
+  expect_zoo_mixed_precision_exact("squeezenet1_1", 32, 0.25);
+}
+
+// ... and depthwise convolutions (mobilenet_v2).
+TEST(UnpuExact, ZooMobileNetMixedPrecision) {
+  expect_zoo_mixed_precision_exact("mobilenet_v2", 32, 0.25);
 }
 
 }  // namespace
