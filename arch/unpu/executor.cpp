@@ -102,49 +102,60 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
   const std::vector<uint8_t> index = encode_weights(l, cmd, L, groups);
 
   AccTensor acc({x.dim(0), s.out_c, s.out_h, s.out_w});
-  std::vector<int64_t> window(static_cast<size_t>(groups * L));
-  std::vector<int64_t> luts(static_cast<size_t>(groups * entries));
-  for (const Tile& t : cmd.tiles)
-    for (int64_t n = 0; n < x.dim(0); ++n)
-      for (int oy = t.oy0; oy < t.oy1; ++oy)
-        for (int ox = 0; ox < s.out_w; ++ox) {
-          // The aligned feature loader hands the LBPE the pixel's window, [c][r][s] order.
-          std::fill(window.begin(), window.end(), 0);
-          for (int c = 0; c < cg; ++c) {
-            const int32_t* plane =
-                x.data() + ((n * s.in_c + t.group * cg + c) * s.in_h) * int64_t{s.in_w};
-            for (int r = 0; r < geo.kernel_h; ++r) {
-              const int iy = oy * geo.stride_h - geo.pad_top + r * geo.dilation_h;
-              if (iy < 0 || iy >= s.in_h) continue;
-              for (int q = 0; q < geo.kernel_w; ++q) {
-                const int ix = ox * geo.stride_w - geo.pad_left + q * geo.dilation_w;
-                if (ix < 0 || ix >= s.in_w) continue;
-                window[static_cast<size_t>((int64_t{c} * geo.kernel_h + r) * geo.kernel_w + q)] =
-                    plane[int64_t{iy} * s.in_w + ix] - x_zp;
-              }
-            }
-          }
-          for (int64_t g = 0; g < groups; ++g)
-            build_lut(window.data() + g * L, shape, luts.data() + g * entries);
-          for (int k = t.k0; k < t.k1; ++k) {
-            const int oc = t.group * s.group_out() + k;
-            const uint8_t* idx = index.data() + static_cast<size_t>(oc) * groups * coding.planes;
-            // Aggregation core: the bias, then every chunk's partial sum.
-            int64_t sum = l.has_bias && !l.bias.empty() ? l.bias[oc] : 0;
-            for (int64_t g0 = 0; g0 < groups; g0 += p.luts_per_lbpe) {
-              const int count = static_cast<int>(std::min<int64_t>(p.luts_per_lbpe, groups - g0));
-              sum += lane_dot(luts.data() + g0 * entries, shape, count, idx + g0,
-                              static_cast<size_t>(groups), coding);
-            }
-            if (const int32_t w_zp = l.weight_q.zero_point_at(oc); w_zp != 0) {
-              // sum(x) of the window is the all-ones entry of each (non-binary) LUT.
-              int64_t xsum = 0;
-              for (int64_t g = 0; g < groups; ++g) xsum += luts[g * entries + entries - 1];
-              sum -= int64_t{w_zp} * xsum;
-            }
-            acc[((n * s.out_c + oc) * s.out_h + oy) * s.out_w + ox] = sum;
-          }
+  // One output pixel of tile t: LUTs from its window, then every output channel of the tile.
+  const auto pixel = [&](const Tile& t, int64_t n, int oy, int ox, std::vector<int64_t>& window,
+                         std::vector<int64_t>& luts) {
+    // The aligned feature loader hands the LBPE the pixel's window, [c][r][s] order.
+    std::fill(window.begin(), window.end(), 0);
+    for (int c = 0; c < cg; ++c) {
+      const int32_t* plane =
+          x.data() + ((n * s.in_c + t.group * cg + c) * s.in_h) * int64_t{s.in_w};
+      for (int r = 0; r < geo.kernel_h; ++r) {
+        const int iy = oy * geo.stride_h - geo.pad_top + r * geo.dilation_h;
+        if (iy < 0 || iy >= s.in_h) continue;
+        for (int q = 0; q < geo.kernel_w; ++q) {
+          const int ix = ox * geo.stride_w - geo.pad_left + q * geo.dilation_w;
+          if (ix < 0 || ix >= s.in_w) continue;
+          window[static_cast<size_t>((int64_t{c} * geo.kernel_h + r) * geo.kernel_w + q)] =
+              plane[int64_t{iy} * s.in_w + ix] - x_zp;
         }
+      }
+    }
+    for (int64_t g = 0; g < groups; ++g)
+      build_lut(window.data() + g * L, shape, luts.data() + g * entries);
+    for (int k = t.k0; k < t.k1; ++k) {
+      const int oc = t.group * s.group_out() + k;
+      const uint8_t* idx = index.data() + static_cast<size_t>(oc) * groups * coding.planes;
+      // Aggregation core: the bias, then every chunk's partial sum.
+      int64_t sum = l.has_bias && !l.bias.empty() ? l.bias[oc] : 0;
+      for (int64_t g0 = 0; g0 < groups; g0 += p.luts_per_lbpe) {
+        const int count = static_cast<int>(std::min<int64_t>(p.luts_per_lbpe, groups - g0));
+        sum += lane_dot(luts.data() + g0 * entries, shape, count, idx + g0,
+                        static_cast<size_t>(groups), coding);
+      }
+      if (const int32_t w_zp = l.weight_q.zero_point_at(oc); w_zp != 0) {
+        // sum(x) of the window is the all-ones entry of each (non-binary) LUT.
+        int64_t xsum = 0;
+        for (int64_t g = 0; g < groups; ++g) xsum += luts[g * entries + entries - 1];
+        sum -= int64_t{w_zp} * xsum;
+      }
+      acc[((n * s.out_c + oc) * s.out_h + oy) * s.out_w + ox] = sum;
+    }
+  };
+  for (const Tile& t : cmd.tiles) {
+    // Rows of the tile are independent (each writes its own outputs): host threads, when
+    // the tile has enough lookups to pay for them.
+    const int64_t rows = x.dim(0) * (t.oy1 - t.oy0);
+    const bool threads = rows * s.out_w * (t.k1 - t.k0) * groups * coding.planes >= (1 << 24);
+#pragma omp parallel for schedule(static) if (threads)
+    for (int64_t row = 0; row < rows; ++row) {
+      std::vector<int64_t> window(static_cast<size_t>(groups * L));
+      std::vector<int64_t> luts(static_cast<size_t>(groups * entries));
+      const int64_t n = row / (t.oy1 - t.oy0);
+      const int oy = t.oy0 + static_cast<int>(row % (t.oy1 - t.oy0));
+      for (int ox = 0; ox < s.out_w; ++ox) pixel(t, n, oy, ox, window, luts);
+    }
+  }
   return acc;
 }
 
