@@ -62,11 +62,17 @@ ConvShape conv_shape(const Graph& g, const Layer& l) {
   return s;
 }
 
-std::pair<int, int> input_rows(const ConvShape& s, int oy0, int oy1) {
-  const kernels::ConvGeometry& g = s.geometry;
-  const int first = oy0 * g.stride_h - g.pad_top;
-  const int last = (oy1 - 1) * g.stride_h - g.pad_top + g.dilation_h * (g.kernel_h - 1) + 1;
-  return {std::max(first, 0), std::min(last, s.in_h)};
+// Input positions [first, last) that outputs [o0, o1) read along one axis, clamped.
+std::pair<int, int> input_span(int o0, int o1, int stride, int pad, int dilation, int kernel,
+                               int extent) {
+  const int first = o0 * stride - pad;
+  const int last = (o1 - 1) * stride - pad + dilation * (kernel - 1) + 1;
+  return {std::max(first, 0), std::min(last, extent)};
+}
+
+// Input extent the largest window of `outputs` outputs spans (unclamped start).
+int64_t span_of(int outputs, int stride, int dilation, int kernel) {
+  return int64_t{outputs - 1} * stride + int64_t{dilation} * (kernel - 1) + 1;
 }
 
 // The largest divisor of `cores` not above `chunks`: core groups that share the chunks.
@@ -89,7 +95,7 @@ std::vector<int> k_steps(int extent, int lanes) {
   return out;
 }
 
-void choose_steps(const Graph& g, const Layer& l, const UnpuParams& p, LayerCommand& cmd) {
+void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, LayerCommand& cmd) {
   const ConvShape& s = cmd.conv;
   // Each core keeps its share of the reduction of every channel of the tile.
   const int64_t per_core = ceil_div(cmd.chunks, cmd.core_split) * p.chunk(cmd.coding.binary);
@@ -99,48 +105,68 @@ void choose_steps(const Graph& g, const Layer& l, const UnpuParams& p, LayerComm
       break;
     }
   if (cmd.k_step == 0)
-    throw InputError(where(g, l),
+    throw InputError(where(graph, l),
                      fmt::format("one output channel's weights ({} reduction elements at {} "
                                  "bits per core) do not fit the {}-byte weight memory tile",
                                  per_core, cmd.coding.planes, p.weight_tile_bytes()));
   const int64_t bpe = p.activation_bytes();
-  for (int r = s.out_h; r >= 1; --r) {
-    const int64_t rows = int64_t{r - 1} * s.geometry.stride_h +
-                         int64_t{s.geometry.dilation_h} * (s.geometry.kernel_h - 1) + 1;
-    if (std::min<int64_t>(rows, s.in_h) * s.in_w * s.group_in() * bpe <= p.feature_tile_bytes()) {
+  const kernels::ConvGeometry& g = s.geometry;
+  const auto fits = [&](int rows, int cols) {
+    return std::min<int64_t>(span_of(rows, g.stride_h, g.dilation_h, g.kernel_h), s.in_h) *
+               std::min<int64_t>(span_of(cols, g.stride_w, g.dilation_w, g.kernel_w), s.in_w) *
+               s.group_in() * bpe <=
+           p.feature_tile_bytes();
+  };
+  // Whole rows when one fits (the most rows that do), else column stripes of one row.
+  cmd.col_step = s.out_w;
+  for (int r = s.out_h; r >= 1; --r)
+    if (fits(r, s.out_w)) {
       cmd.row_step = r;
       return;
     }
-  }
+  cmd.row_step = 1;
+  for (int c = s.out_w - 1; c >= 1; --c)
+    if (fits(1, c)) {
+      cmd.col_step = c;
+      return;
+    }
   throw InputError(
-      where(g, l),
-      fmt::format("one output row needs {} channels x {} rows x {} columns of input ({} bytes), "
-                  "more than the {}-byte feature memory tile",
-                  s.group_in(), std::min(s.geometry.kernel_h, s.in_h), s.in_w,
-                  int64_t{s.group_in()} * std::min(s.geometry.kernel_h, s.in_h) * s.in_w * bpe,
-                  p.feature_tile_bytes()));
+      where(graph, l),
+      fmt::format(
+          "one output needs {} channels x {} x {} inputs ({} bytes), more than the "
+          "{}-byte feature memory tile",
+          s.group_in(), std::min(g.kernel_h, s.in_h), std::min(g.kernel_w, s.in_w),
+          int64_t{s.group_in()} * std::min(g.kernel_h, s.in_h) * std::min(g.kernel_w, s.in_w) * bpe,
+          p.feature_tile_bytes()));
 }
 
-// Order: group, output-channel range, row stripe; a range's weights stay resident across
-// its stripes.
+// Order: group, output-channel range, row stripe, column stripe; a range's weights stay
+// resident across its stripes.
 void make_tiles(const UnpuParams& p, LayerCommand& cmd) {
   const ConvShape& s = cmd.conv;
-  for (int grp = 0; grp < s.geometry.groups; ++grp)
+  const kernels::ConvGeometry& g = s.geometry;
+  for (int grp = 0; grp < g.groups; ++grp)
     for (int k0 = 0; k0 < s.group_out(); k0 += cmd.k_step)
-      for (int oy0 = 0; oy0 < s.out_h; oy0 += cmd.row_step) {
-        Tile t;
-        t.group = grp;
-        t.k0 = k0;
-        t.k1 = std::min(k0 + cmd.k_step, s.group_out());
-        t.oy0 = oy0;
-        t.oy1 = std::min(oy0 + cmd.row_step, s.out_h);
-        std::tie(t.iy0, t.iy1) = input_rows(s, t.oy0, t.oy1);
-        t.load_weights = oy0 == 0;
-        t.weight_bytes = packed_bytes(int64_t{t.k1 - t.k0} * s.reduction(), cmd.coding.planes);
-        t.data_bytes =
-            int64_t{s.group_in()} * std::max(t.iy1 - t.iy0, 0) * s.in_w * p.activation_bytes();
-        cmd.tiles.push_back(t);
-      }
+      for (int oy0 = 0; oy0 < s.out_h; oy0 += cmd.row_step)
+        for (int ox0 = 0; ox0 < s.out_w; ox0 += cmd.col_step) {
+          Tile t;
+          t.group = grp;
+          t.k0 = k0;
+          t.k1 = std::min(k0 + cmd.k_step, s.group_out());
+          t.oy0 = oy0;
+          t.oy1 = std::min(oy0 + cmd.row_step, s.out_h);
+          t.ox0 = ox0;
+          t.ox1 = std::min(ox0 + cmd.col_step, s.out_w);
+          std::tie(t.iy0, t.iy1) =
+              input_span(t.oy0, t.oy1, g.stride_h, g.pad_top, g.dilation_h, g.kernel_h, s.in_h);
+          std::tie(t.ix0, t.ix1) =
+              input_span(t.ox0, t.ox1, g.stride_w, g.pad_left, g.dilation_w, g.kernel_w, s.in_w);
+          t.load_weights = oy0 == 0 && ox0 == 0;
+          t.weight_bytes = packed_bytes(int64_t{t.k1 - t.k0} * s.reduction(), cmd.coding.planes);
+          t.data_bytes = int64_t{s.group_in()} * std::max(t.iy1 - t.iy0, 0) *
+                         std::max(t.ix1 - t.ix0, 0) * p.activation_bytes();
+          cmd.tiles.push_back(t);
+        }
 }
 
 Unit unit_of(const Graph& g, const Layer& l) {

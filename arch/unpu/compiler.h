@@ -6,9 +6,9 @@
 // over `core_split` groups of DNN cores (their partial sums meet in the aggregation core),
 // and the LBPEs of the remaining cores take different output pixels, or different
 // output-channel groups of the same pixel when there are fewer pixels than LBPEs (FC).
-// A layer is cut into tiles (group, output-channel range, output-row stripe) whose packed
-// weights fit each core's weight memory and whose input rows fit the feature memory (half
-// of each when double buffering).
+// A layer is cut into tiles (group, output-channel range, output-row stripe, and column
+// stripe when one row is too wide) whose packed weights fit each core's weight memory and
+// whose input window fits the feature memory (half of each when double buffering).
 //
 // Pooling, global pooling, residual add, concat and rescaling flatten run on the 1-D SIMD
 // core. A layer the hardware cannot run (weights wider than max_weight_bits, activations
@@ -45,13 +45,15 @@ struct ConvShape {
   int64_t reduction() const { return int64_t{group_in()} * geometry.kernel_h * geometry.kernel_w; }
 };
 
-// Output channels [k0, k1) and output rows [oy0, oy1) of group `group`, over the whole
-// reduction.
+// Output channels [k0, k1), output rows [oy0, oy1) and columns [ox0, ox1) of group
+// `group`, over the whole reduction.
 struct Tile {
   int group = 0;
   int k0 = 0, k1 = 0;
   int oy0 = 0, oy1 = 0;
-  int iy0 = 0, iy1 = 0;       // input rows the stripe reads (clamped to the image)
+  int ox0 = 0, ox1 = 0;
+  int iy0 = 0, iy1 = 0;       // input rows the tile reads (clamped to the image)
+  int ix0 = 0, ix1 = 0;       // input columns it reads (clamped)
   bool load_weights = false;  // the tile's weights are not resident from the previous tile
   int64_t weight_bytes = 0;   // packed weights of the tile (DRAM bytes)
   int64_t data_bytes = 0;     // its input rows, at activation_bytes per value
@@ -66,7 +68,7 @@ struct LayerCommand {
   WeightCoding coding;  // Lbpe only
   int64_t chunks = 0;   // LBPE passes per output: ceil(reduction / chunk)
   int core_split = 1;   // core groups the chunks are split over (divides cores)
-  int k_step = 0, row_step = 0;
+  int k_step = 0, row_step = 0, col_step = 0;
   std::vector<Tile> tiles;  // Lbpe only, in execution order
 };
 

@@ -146,14 +146,15 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
     // Rows of the tile are independent (each writes its own outputs): host threads, when
     // the tile has enough lookups to pay for them.
     const int64_t rows = x.dim(0) * (t.oy1 - t.oy0);
-    const bool threads = rows * s.out_w * (t.k1 - t.k0) * groups * coding.planes >= (1 << 24);
+    const bool threads =
+        rows * (t.ox1 - t.ox0) * (t.k1 - t.k0) * groups * coding.planes >= (1 << 24);
 #pragma omp parallel for schedule(static) if (threads)
     for (int64_t row = 0; row < rows; ++row) {
       std::vector<int64_t> window(static_cast<size_t>(groups * L));
       std::vector<int64_t> luts(static_cast<size_t>(groups * entries));
       const int64_t n = row / (t.oy1 - t.oy0);
       const int oy = t.oy0 + static_cast<int>(row % (t.oy1 - t.oy0));
-      for (int ox = 0; ox < s.out_w; ++ox) pixel(t, n, oy, ox, window, luts);
+      for (int ox = t.ox0; ox < t.ox1; ++ox) pixel(t, n, oy, ox, window, luts);
     }
   }
   return acc;

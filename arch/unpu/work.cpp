@@ -70,12 +70,19 @@ std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCo
     out.push_back({layout.weight[cmd.layer] + bit / 8, u64(t.weight_bytes)});
   }
   if (t.data_bytes > 0) {
-    if (t.iy0 == 0 && t.iy1 == s.in_h) {
+    const uint64_t rows = u64(t.iy1 - t.iy0), cols = u64(t.ix1 - t.ix0);
+    const bool full_width = t.ix0 == 0 && t.ix1 == s.in_w;
+    if (full_width && t.iy0 == 0 && t.iy1 == s.in_h) {
       out.push_back({in_addr + c_first * plane * bpe, u64(t.data_bytes)});
-    } else {
-      const uint64_t rows = u64(t.iy1 - t.iy0) * u64(s.in_w) * bpe;
+    } else if (full_width) {
       for (uint64_t c = 0; c < u64(s.group_in()); ++c)
-        out.push_back({in_addr + ((c_first + c) * plane + u64(t.iy0) * u64(s.in_w)) * bpe, rows});
+        out.push_back({in_addr + ((c_first + c) * plane + u64(t.iy0) * u64(s.in_w)) * bpe,
+                       rows * cols * bpe});
+    } else {
+      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+        for (uint64_t y = u64(t.iy0); y < u64(t.iy1); ++y)
+          out.push_back(
+              {in_addr + ((c_first + c) * plane + y * u64(s.in_w) + u64(t.ix0)) * bpe, cols * bpe});
     }
   }
   return out;
@@ -87,20 +94,28 @@ std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const Tile& t,
   const uint64_t bpe = u64(params.activation_bytes());
   const uint64_t plane = u64(s.out_h) * u64(s.out_w);
   const uint64_t k_first = u64(t.group) * u64(s.group_out()) + u64(t.k0);
-  const uint64_t rows = u64(t.oy1 - t.oy0) * u64(s.out_w);
+  const uint64_t rows = u64(t.oy1 - t.oy0), cols = u64(t.ox1 - t.ox0);
   const uint64_t addr = layout.act[cmd.layer];
-  if (t.oy0 == 0 && t.oy1 == s.out_h)
+  const bool full_width = t.ox0 == 0 && t.ox1 == s.out_w;
+  if (full_width && t.oy0 == 0 && t.oy1 == s.out_h)
     return {{addr + k_first * plane * bpe, u64(t.k1 - t.k0) * plane * bpe}};
   std::vector<DramRequest> out;
-  for (uint64_t k = 0; k < u64(t.k1 - t.k0); ++k)
-    out.push_back({addr + ((k_first + k) * plane + u64(t.oy0) * u64(s.out_w)) * bpe, rows * bpe});
+  for (uint64_t k = 0; k < u64(t.k1 - t.k0); ++k) {
+    const uint64_t base = (k_first + k) * plane + u64(t.oy0) * u64(s.out_w) + u64(t.ox0);
+    if (full_width) {
+      out.push_back({addr + base * bpe, rows * cols * bpe});
+    } else {
+      for (uint64_t y = 0; y < rows; ++y)
+        out.push_back({addr + (base + y * u64(s.out_w)) * bpe, cols * bpe});
+    }
+  }
   return out;
 }
 
 TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) {
   const ConvShape& s = cmd.conv;
   const uint64_t planes = u64(cmd.coding.planes);
-  const uint64_t pixels = u64(t.oy1 - t.oy0) * u64(s.out_w);
+  const uint64_t pixels = u64(t.oy1 - t.oy0) * u64(t.ox1 - t.ox0);
   const uint64_t kt = u64(t.k1 - t.k0);
   const uint64_t rd = u64(s.reduction());
   const uint64_t chunks = u64(cmd.chunks);

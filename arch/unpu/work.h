@@ -31,12 +31,14 @@ struct DramLayout {
 DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
                      const UnpuParams& params);
 
-// DMA: the tile's packed weights (when not resident), then its input rows (one read per
-// input-channel plane, or one for the whole group when the stripe covers the planes).
+// DMA: the tile's packed weights (when not resident), then its input window: one read for
+// the whole group when it covers the planes, else one per input-channel plane (whole
+// rows), else one per channel and input row (a column stripe).
 std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCommand& cmd,
                                     const Tile& t, const DramLayout& layout,
                                     const UnpuParams& params);
-// DMA: the tile's outputs, one write per output channel (one when it covers whole planes).
+// DMA: the tile's outputs: one write when they cover whole planes, else one per output
+// channel (whole rows), else one per channel and output row.
 std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const Tile& t,
                                      const DramLayout& layout, const UnpuParams& params);
 

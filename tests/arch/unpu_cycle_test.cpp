@@ -60,6 +60,8 @@ TEST(UnpuCycleModel, TilesWithAndWithoutDoubleBuffering) {
   p.double_buffer = false;
   p.lut_double_buffer = false;
   expect_cycle_equals_fast(g, p);
+  p.feature_memory_kib = 2;  // column stripes
+  expect_cycle_equals_fast(g, p);
 }
 
 TEST(UnpuCycleModel, ZooNetworksAtSeveralPrecisions) {

@@ -132,16 +132,24 @@ TEST(UnpuExact, WeightZeroPointsUnsignedAndTernary) {
   expect_bit_exact(g, p, 1, 3);
 }
 
-// A small weight memory forces output-channel tiles and row stripes; the values must not
-// depend on the tiling.
+// Small memories force output-channel tiles and row stripes, or column stripes when one
+// row does not fit; the values must not depend on the tiling.
 TEST(UnpuExact, TiledLayer) {
   UnpuParams p = preset();
   p.weight_memory_kib = 1;
   p.feature_memory_kib = 8;
   const workloads::Graph g = single_layer(40, 12, 12, 30, conv_geometry(3, 1, 1), 7, 3);
-  const Program prog = compile(g, p);
-  EXPECT_GT(prog.layers[1].tiles.size(), 4u);
+  const Program rows = compile(g, p);
+  EXPECT_GT(rows.layers[1].tiles.size(), 4u);
+  EXPECT_EQ(rows.layers[1].col_step, 12);
   expect_bit_exact(g, p, 1, 5);
+  // 1 KiB halves: one row's 3 x 12 inputs x 40 channels x 2 bytes (2880) do not fit, 3 x 4
+  // inputs (2 output columns, 960 bytes) do.
+  p.feature_memory_kib = 2;
+  const Program cols = compile(g, p);
+  EXPECT_EQ(cols.layers[1].row_step, 1);
+  EXPECT_EQ(cols.layers[1].col_step, 2);
+  expect_bit_exact(g, p, 2, 6);
 }
 
 // Runs zoo network `name` at small inputs with a different weight precision in every layer
