@@ -5,6 +5,7 @@
 
 #include "arch/unpu/lbpe.h"
 #include "kernels/ops.h"
+#include "workloads/golden_engine.h"
 
 namespace qasim::arch::unpu {
 
@@ -12,7 +13,6 @@ using kernels::AccTensor;
 using kernels::IntTensor;
 using workloads::Graph;
 using workloads::Layer;
-using workloads::OpKind;
 
 namespace {
 
@@ -36,51 +36,6 @@ std::vector<uint8_t> encode_weights(const Layer& l, const LayerCommand& cmd, int
     }
   }
   return index;
-}
-
-IntTensor run_simd(const Graph& g, const Layer& l, const std::vector<const IntTensor*>& in,
-                   const kernels::Numerics& numerics) {
-  const auto in_q = [&](size_t k) -> const kernels::QuantParams& {
-    return g.layers[l.inputs[k]].output_q;
-  };
-  const auto [lo, hi] = kernels::activation_bounds(l.activation, l.output_q, l.clip_lo, l.clip_hi);
-  const workloads::Shape3 os = l.output_shape;
-  switch (l.kind) {
-    case OpKind::MaxPool: {
-      IntTensor y = kernels::max_pool(*in[0], l.geometry);
-      return l.output_q == in_q(0) ? y : kernels::rescale(y, in_q(0), l.output_q, numerics);
-    }
-    case OpKind::AvgPool:
-      return kernels::avg_pool(*in[0], in_q(0), l.geometry, l.count_include_pad, l.output_q,
-                               numerics);
-    case OpKind::GlobalAvgPool:
-      return kernels::global_avg_pool(*in[0], in_q(0), l.output_q, numerics)
-          .reshaped({in[0]->dim(0), os.c, os.h, os.w});
-    case OpKind::Add:
-      return kernels::add(*in[0], in_q(0), *in[1], in_q(1), l.output_q, numerics, lo, hi);
-    case OpKind::Concat: {
-      const int64_t n = in[0]->dim(0), plane = int64_t{os.h} * os.w;
-      IntTensor y({n, os.c, os.h, os.w});
-      int64_t offset = 0;
-      for (size_t k = 0; k < in.size(); ++k) {
-        const IntTensor part = in_q(k) == l.output_q
-                                   ? *in[k]
-                                   : kernels::rescale(*in[k], in_q(k), l.output_q, numerics);
-        const int64_t ch = part.dim(1);
-        for (int64_t b = 0; b < n; ++b)
-          std::copy_n(part.data() + b * ch * plane, ch * plane,
-                      y.data() + (b * os.c + offset) * plane);
-        offset += ch;
-      }
-      return y;
-    }
-    case OpKind::Flatten: {
-      IntTensor y = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
-      return l.output_q == in_q(0) ? y : kernels::rescale(y, in_q(0), l.output_q, numerics);
-    }
-    default:
-      throw std::logic_error("unpu: not a SIMD-core layer: " + l.name);
-  }
 }
 
 }  // namespace
@@ -186,7 +141,9 @@ std::vector<IntTensor> execute(const Graph& graph, const Program& program, const
         out[i] = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
         break;
       case Unit::Simd:
-        out[i] = run_simd(graph, l, in, numerics);
+        // The SIMD core's pooling, add, concat and rescale are the kernels/ integer ops the
+        // golden reference also runs (kernels::max_pool, avg_pool, add, rescale, ...).
+        out[i] = workloads::run_layer(graph, i, in, numerics);
         break;
     }
   }
