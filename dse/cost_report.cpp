@@ -33,6 +33,20 @@ std::string percent(double part, double whole) {
   return whole > 0 ? fmt::format("{:.1f}", 100 * part / whole) : "";
 }
 
+// A flag's value as a number; UsageError for anything else.
+double number(const std::string& text, const std::string& flag) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size())
+    throw UsageError(fmt::format("{} '{}' is not a number", flag, text));
+  return v;
+}
+
 }  // namespace
 
 void CostOptions::add_to(po::options_description& options) {
@@ -50,8 +64,8 @@ cost::Technology CostOptions::technology() const {
   const cost::TechnologyTable table =
       tech_file.empty() ? cost::default_technology_table() : cost::load_technology_table(tech_file);
   cost::Technology t = cost::at_table_node(table);
-  if (node_nm != 0) t = cost::with_node(t, node_nm);
-  if (voltage_v != 0) t = cost::with_voltage(t, voltage_v);
+  if (!node_nm.empty()) t = cost::with_node(t, number(node_nm, "--node"));
+  if (!voltage_v.empty()) t = cost::with_voltage(t, number(voltage_v, "--voltage"));
   if (!dram.empty()) t = cost::with_dram(t, dram);
   return t;
 }

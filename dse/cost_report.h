@@ -14,8 +14,8 @@ namespace qasim::dse {
 
 struct CostOptions {
   std::string tech_file;  // empty: the built-in table
-  double node_nm = 0;     // 0: the table's node
-  double voltage_v = 0;   // 0: the table's supply
+  std::string node_nm;    // empty: the table's node
+  std::string voltage_v;  // empty: the table's supply
   std::string dram;       // empty: the table's dram_type
 
   void add_to(po::options_description& options);

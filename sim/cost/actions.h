@@ -22,7 +22,8 @@
 // `count` is the number of actions (bytes for DRAM).
 // A codebook lookup (shared weights) is a "lut_read" of {entry bits, entries}. "rf_read" and
 // "rf_write" need their component to be a "register_file" (or "lut") item with its size in
-// bytes; "sram_read"/"sram_write" a "sram" item (size in bytes per instance, banks, ports).
+// bytes; "sram_read"/"sram_write" a "sram" item (size per instance, banks, ports). Memory
+// items give `size` in unit "bytes", or in "entries"/"words" of bits[0] bits each.
 // The cost model (sim/cost/evaluate.h) refuses any other kind, naming it.
 #pragma once
 

@@ -30,15 +30,24 @@ const std::vector<int>& widths(const std::vector<int>& bits, size_t n, const std
   return bits;
 }
 
+// Capacity of one memory instance in bytes: `size` in "bytes", or in "entries"/"words" of
+// bits[0] bits each.
+int64_t capacity_bytes(const InventoryItem& item, const std::string& what) {
+  const int word = widths(item.bits, 1, what, kMaxWordBits)[0];
+  if (item.size <= 0) throw InputError(kWhere, what + " needs a size > 0");
+  if (item.unit == "bytes") return item.size;
+  if (item.unit == "entries" || item.unit == "words") return (item.size * word + 7) / 8;
+  throw InputError(kWhere, fmt::format("{} gives its size in '{}'; expected bytes, entries or "
+                                       "words",
+                                       what, item.unit));
+}
+
 MemoryShape memory_shape(const InventoryItem& item) {
   const std::string what = fmt::format("memory '{}'", item.component);
-  if (item.unit != "bytes")
-    throw InputError(kWhere,
-                     fmt::format("{} must give its size in bytes, not '{}'", what, item.unit));
-  if (item.size <= 0 || item.banks < 1 || item.ports < 1)
-    throw InputError(kWhere, fmt::format("{} needs size > 0, banks >= 1 and ports >= 1", what));
-  const int word = widths(item.bits, 1, what, kMaxWordBits)[0];
-  return {item.size, word, item.banks, item.ports};
+  if (item.banks < 1 || item.ports < 1)
+    throw InputError(kWhere, fmt::format("{} needs banks >= 1 and ports >= 1", what));
+  const int64_t bytes = capacity_bytes(item, what);
+  return {bytes, item.bits[0], item.banks, item.ports};
 }
 
 void require_kind(const InventoryItem& item, std::initializer_list<const char*> kinds,
@@ -123,10 +132,8 @@ double action_energy(const std::string& kind, const std::vector<int>& bits,
   if (kind == "rf_read" || kind == "rf_write") {
     require_kind(item, {"register_file", "lut"}, kind);
     const int word = widths(bits, 1, what, kMaxWordBits)[0];
-    if (item.unit != "bytes" || item.size <= 0)
-      throw InputError(
-          kWhere, fmt::format("register file '{}' must give its size in bytes", item.component));
-    return m.rf_access_energy(item.size, word);
+    return m.rf_access_energy(
+        capacity_bytes(item, fmt::format("register file '{}'", item.component)), word);
   }
   if (kind == "sram_read" || kind == "sram_write") {
     require_kind(item, {"sram"}, kind);
@@ -163,9 +170,7 @@ ComponentArea item_cost(const InventoryItem& item, const Primitives& m) {
       throw InputError(kWhere, what + " needs one vector width");
     area = m.xnor_popcount_area(item.bits[0]);
   } else if (k == "register_file" || k == "lut") {
-    if (item.unit != "bytes" || item.size <= 0)
-      throw InputError(kWhere, what + " must give its size in bytes");
-    area = m.rf_area(item.size);
+    area = m.rf_area(capacity_bytes(item, what));
   } else if (k == "sram") {
     const MemoryShape shape = memory_shape(item);
     area = m.sram_area(shape);

@@ -15,6 +15,8 @@
 
 namespace qasim::sim::cost {
 
+class Primitives;
+
 // Where an action's energy is reported.
 enum class CostClass { Compute, RegisterFile, Sram, Dram };
 std::string to_string(CostClass c);
@@ -86,7 +88,7 @@ CostReport evaluate(const std::vector<LayerActions>& actions,
 
 // Energy of one action of `kind` with `bits` in `item` (pJ per count unit).
 double action_energy(const std::string& kind, const std::vector<int>& bits,
-                     const InventoryItem& item, const class Primitives& model);
+                     const InventoryItem& item, const Primitives& model);
 // Area (µm², all instances) and leakage (mW) of one inventory item.
 ComponentArea item_cost(const InventoryItem& item, const Primitives& model);
 

@@ -5,6 +5,7 @@
 // the costs are wanted at (by default the table's own).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -29,7 +29,6 @@ class Mapping {
       if (!node[key])
         throw InputError(yaml_place(node, source), fmt::format("missing key '{}'", key));
   }
-  const YAML::Node& node() const { return m_node; }
   bool has(const std::string& key) const { return static_cast<bool>(m_node[key]); }
   YAML::Node at(const std::string& key) const { return m_node[key]; }
   double positive(const std::string& key) const {
@@ -47,10 +46,10 @@ class Mapping {
   int positive_int(const std::string& key) const {
     const YAML::Node v = m_node[key];
     const int64_t x = yaml_scalar<int64_t>(v, key, m_source);
-    if (x <= 0 || x > (int64_t{1} << 40))
+    if (x <= 0 || x > INT32_MAX)
       throw InputError(yaml_place(v, m_source),
-                       fmt::format("'{}' must be a positive integer", key));
-    return static_cast<int>(std::min<int64_t>(x, INT32_MAX));
+                       fmt::format("'{}' must be an integer in [1, {}]", key, INT32_MAX));
+    return static_cast<int>(x);
   }
   int64_t positive_int64(const std::string& key) const {
     const YAML::Node v = m_node[key];

@@ -88,6 +88,8 @@ expect_exit 2 "$QASIM" simulate "${model[@]}" --tech "$WORK/missing.yaml"
 expect_output "missing.yaml"
 expect_exit 2 "$QASIM" simulate "${model[@]}" --node 3
 expect_output "outside the scaling table"
+expect_exit 2 "$QASIM" simulate "${model[@]}" --node 28x
+expect_output "--node '28x' is not a number"
 expect_exit 2 "$QASIM" simulate "${model[@]}" --dram sdram
 expect_output "unknown DRAM type 'sdram'"
 

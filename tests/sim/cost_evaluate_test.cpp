@@ -115,6 +115,19 @@ TEST(CostEvaluate, RefusesWhatItCannotPrice) {
   EXPECT_NE(msg.find("lists 'pe' twice"), std::string::npos) << msg;
 }
 
+TEST(CostEvaluate, MemorySizeInEntriesEqualsTheSameInBytes) {
+  const Technology tech = at_table_node(default_technology_table());
+  const std::vector<LayerActions> acts{{"conv1", {{"m", "sram_read", {64}, 3}}}};
+  const std::vector<InventoryItem> bytes{{"m", "sram", 2, 16384, "bytes", {64}, 4, 2}};
+  const std::vector<InventoryItem> entries{{"m", "sram", 2, 2048, "entries", {64}, 4, 2}};
+  const CostReport a = evaluate(acts, bytes, tech, timing());
+  const CostReport b = evaluate(acts, entries, tech, timing());
+  EXPECT_EQ(a.total.sram_pj, b.total.sram_pj);
+  EXPECT_EQ(a.area_um2, b.area_um2);
+  const std::vector<InventoryItem> furlongs{{"m", "sram", 1, 3, "furlongs", {64}}};
+  EXPECT_THROW(evaluate(acts, furlongs, tech, timing()), workloads::InputError);
+}
+
 TEST(CostEvaluate, EveryDocumentedKindIsPriced) {
   const std::vector<InventoryItem> inv{{"alu", "mac", 1, 1, "", {8, 8, 32}},
                                        {"mul", "multiplier", 1, 1, "", {16, 16}},

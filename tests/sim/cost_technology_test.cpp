@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "sim/cost/primitives.h"
 #include "sim/cost/technology.h"
 #include "workloads/errors.h"
 
@@ -102,6 +103,17 @@ TEST(CostTechnology, BadValuesAreRefusedWithTheirPlace) {
   msg = error_of("name: [unclosed");
   EXPECT_NE(msg.find("my_node.yaml:1:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("YAML syntax error"), std::string::npos) << msg;
+}
+
+TEST(CostTechnology, ACustomTableRefitsTheModel) {
+  // Double both adder anchors: every adder energy doubles (the line through them does).
+  std::string text = replaced(default_technology_yaml(), "energy_pj: 0.03,", "energy_pj: 0.06,");
+  text = replaced(text, "energy_pj: 0.1,", "energy_pj: 0.2,");
+  const Primitives custom(at_table_node(parse_technology_table(text, "my_node.yaml")));
+  const Primitives base(at_table_node(default_technology_table()));
+  for (int bits : {4, 8, 16, 24, 32})
+    EXPECT_NEAR(custom.add_energy(bits), 2 * base.add_energy(bits), 1e-12) << bits;
+  EXPECT_NEAR(custom.mult_energy(8, 8), base.mult_energy(8, 8), 1e-12);
 }
 
 TEST(CostTechnology, MissingFileIsAnInputError) {
