@@ -91,6 +91,22 @@ net() { "$bench" net resnet18 224 "$1" "$2" "$3" 2>/dev/null | tail -1; }
     printf '| %s | %s | %s | %.1f%% | %s | %s | %s | %s | %s | %s | %s |\n' "$b" "$cyc" "$fps" \
       "$(echo "$util * 100" | bc -l)" "$e" "$onchip" "$dram" "$leak" "$same" "$fast_speed" "$cycle_speed"
   done
+  echo
+  echo "## ResNet-18, 224x224: the datapath against the golden reference"
+  echo
+  echo "One synthetic image through the bit-serial LUT datapath (\`arch/unpu/executor.h\`),"
+  echo "every layer compared with the golden reference run with the accelerator's numerics."
+  echo
+  echo "| weight bits | command | result | host seconds |"
+  echo "|---:|---|---|---:|"
+  for b in 1 2 4 8 16; do
+    scheme=uniform; [ "$b" = 1 ] && scheme=binary
+    cmd="$build/dse/qasim simulate --model zoo:resnet18 --input-shape 3x224x224 --classes 1000 --wbits $b --first-bits $b --last-bits $b --scheme $scheme --abits 16 --dataset synthetic --arch unpu"
+    start=$(date +%s.%N)
+    result=$($cmd 2>&1 | grep -E "bit-exact" | sed 's/ (unpu)//' || true)
+    end=$(date +%s.%N)
+    printf '| %s | `%s` | %s | %.0f |\n' "$b" "$cmd" "${result:-FAILED}" "$(echo "$end - $start" | bc -l)"
+  done
 } >"$tmp"
 mkdir -p results
 mv "$tmp" "$out"

@@ -18,6 +18,7 @@
 #include "arch/unpu/compiler.h"
 #include "arch/unpu/params.h"
 #include "dse/cost_report.h"
+#include "sim/cost/technology.h"
 #include "workloads/zoo/zoo.h"
 
 using namespace qasim;
@@ -26,10 +27,9 @@ namespace {
 
 // The cost model's built-in table at UNPU's 65 nm and `volts`.
 sim::cost::Technology unpu_technology(double volts) {
-  dse::CostOptions o;
-  o.node_nm = 65;
-  o.voltage_v = volts;
-  return o.technology();
+  const sim::cost::Technology table =
+      sim::cost::at_table_node(sim::cost::default_technology_table());
+  return sim::cost::with_voltage(sim::cost::with_node(table, 65), volts);
 }
 
 double on_chip_pj(const sim::cost::LayerCost& c) {
