@@ -159,8 +159,11 @@ void make_tiles(const UnpuParams& p, LayerCommand& cmd) {
           t.ox1 = std::min(ox0 + cmd.col_step, s.out_w);
           std::tie(t.iy0, t.iy1) =
               input_span(t.oy0, t.oy1, g.stride_h, g.pad_top, g.dilation_h, g.kernel_h, s.in_h);
-          std::tie(t.ix0, t.ix1) =
-              input_span(t.ox0, t.ox1, g.stride_w, g.pad_left, g.dilation_w, g.kernel_w, s.in_w);
+          // Whole input rows unless the layer needs column stripes (one DMA burst per row).
+          std::tie(t.ix0, t.ix1) = cmd.col_step == s.out_w
+                                       ? std::pair<int, int>{0, s.in_w}
+                                       : input_span(t.ox0, t.ox1, g.stride_w, g.pad_left,
+                                                    g.dilation_w, g.kernel_w, s.in_w);
           t.load_weights = oy0 == 0 && ox0 == 0;
           t.weight_bytes = packed_bytes(int64_t{t.k1 - t.k0} * s.reduction(), cmd.coding.planes);
           t.data_bytes = int64_t{s.group_in()} * std::max(t.iy1 - t.iy0, 0) *
