@@ -6,6 +6,7 @@
 
 #include "arch/eie/register.h"
 #include "arch/nvdla/register.h"
+#include "arch/unpu/register.h"
 #include "sim/params.h"
 #include "sim/yaml_params.h"
 #include "workloads/errors.h"
@@ -26,6 +27,7 @@ const ArchInfo* Registry::find(const std::string& name) const {
 void register_all(Registry& registry) {
   // The accelerator models (NVDLA-, UNPU-, EIE-style) register here as they land.
   nvdla::register_archs(registry);
+  unpu::register_archs(registry);
   eie::register_archs(registry);
 }
 

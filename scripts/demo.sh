@@ -34,6 +34,12 @@ echo "== nvdla_small clock by clock (SystemC cycle mode): the same cycles and co
 $qasim simulate --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --arch nvdla_small \
   --mode cycle --out "$out/simulate-nvdla_small-cycle" | tail -3
 echo
+echo "== the UNPU-style bit-serial accelerator, fast and clock by clock: the same cycles"
+for mode in fast cycle; do
+  $qasim simulate --model zoo:resnet20 --wbits 4 --abits 8 --dataset fashion-mnist --arch unpu \
+    --mode "$mode" --out "$out/simulate-unpu-$mode" | grep -E "^total:|bit-exact"
+done
+echo
 echo "== exported as quantized ONNX"
 $qasim export --model zoo:resnet20 --wbits 4 --abits 8 --input-shape 1x28x28 --out "$out/resnet20_w4a8.onnx"
 echo

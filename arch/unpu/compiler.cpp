@@ -1,0 +1,228 @@
+#include "arch/unpu/compiler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "workloads/errors.h"
+
+namespace qasim::arch::unpu {
+
+using workloads::Graph;
+using workloads::InputError;
+using workloads::Layer;
+using workloads::OpKind;
+
+std::string to_string(Unit u) {
+  switch (u) {
+    case Unit::None:
+      return "none";
+    case Unit::Lbpe:
+      return "lbpe";
+    case Unit::Simd:
+      return "simd";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string where(const Graph& g, const Layer& l) {
+  return fmt::format("model '{}', layer '{}'", g.name, l.name);
+}
+
+int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+
+void check_activations(const Graph& g, const Layer& l, const UnpuParams& p) {
+  for (int in : l.inputs)
+    if (const int bits = g.layers[in].output_q.bits; bits > p.activation_bits)
+      throw InputError(where(g, l),
+                       fmt::format("{}-bit input activations do not fit the {}-bit activation "
+                                   "datapath (activation_bits)",
+                                   bits, p.activation_bits));
+}
+
+ConvShape conv_shape(const Graph& g, const Layer& l) {
+  const workloads::Shape3 in = g.layers[l.inputs[0]].output_shape;
+  ConvShape s;
+  if (l.kind == OpKind::FullyConnected) {
+    s.in_c = static_cast<int>(in.elements());
+    s.in_h = s.in_w = 1;
+  } else {
+    s.in_c = in.c;
+    s.in_h = in.h;
+    s.in_w = in.w;
+    s.geometry = l.geometry;
+  }
+  s.out_c = l.out_channels;
+  s.out_h = s.geometry.out_h(s.in_h);
+  s.out_w = s.geometry.out_w(s.in_w);
+  return s;
+}
+
+// Input positions [first, last) that outputs [o0, o1) read along one axis, clamped.
+std::pair<int, int> input_span(int o0, int o1, int stride, int pad, int dilation, int kernel,
+                               int extent) {
+  const int first = o0 * stride - pad;
+  const int last = (o1 - 1) * stride - pad + dilation * (kernel - 1) + 1;
+  return {std::max(first, 0), std::min(last, extent)};
+}
+
+// Input extent the largest window of `outputs` outputs spans (unclamped start).
+int64_t span_of(int outputs, int stride, int dilation, int kernel) {
+  return int64_t{outputs - 1} * stride + int64_t{dilation} * (kernel - 1) + 1;
+}
+
+// The largest divisor of `cores` not above `chunks`: core groups that share the chunks.
+int core_split(int cores, int64_t chunks) {
+  for (int r = cores; r > 1; --r)
+    if (cores % r == 0 && r <= chunks) return r;
+  return 1;
+}
+
+int64_t packed_bytes(int64_t weights, int planes) {
+  return ceil_div(weights * planes, 8);
+}
+
+// Output-channel steps, largest first: all of them, multiples of the lane count, then
+// fewer channels than lanes.
+std::vector<int> k_steps(int extent, int lanes) {
+  std::vector<int> out{extent};
+  for (int v = (extent - 1) / lanes * lanes; v >= lanes; v -= lanes) out.push_back(v);
+  for (int v = std::min(extent, lanes) - 1; v >= 1; --v) out.push_back(v);
+  return out;
+}
+
+void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, LayerCommand& cmd) {
+  const ConvShape& s = cmd.conv;
+  // Each core keeps its share of the reduction of every channel of the tile.
+  const int64_t per_core = ceil_div(cmd.chunks, cmd.core_split) * p.chunk(cmd.coding.binary);
+  for (int k : k_steps(s.group_out(), p.lanes))
+    if (packed_bytes(int64_t{k} * per_core, cmd.coding.planes) <= p.weight_tile_bytes()) {
+      cmd.k_step = k;
+      break;
+    }
+  if (cmd.k_step == 0)
+    throw InputError(where(graph, l),
+                     fmt::format("one output channel's weights ({} reduction elements at {} "
+                                 "bits per core) do not fit the {}-byte weight memory tile",
+                                 per_core, cmd.coding.planes, p.weight_tile_bytes()));
+  const int64_t bpe = p.activation_bytes();
+  const kernels::ConvGeometry& g = s.geometry;
+  const auto fits = [&](int rows, int cols) {
+    return std::min<int64_t>(span_of(rows, g.stride_h, g.dilation_h, g.kernel_h), s.in_h) *
+               std::min<int64_t>(span_of(cols, g.stride_w, g.dilation_w, g.kernel_w), s.in_w) *
+               s.group_in() * bpe <=
+           p.feature_tile_bytes();
+  };
+  // Whole rows when one fits (the most rows that do), else column stripes of one row.
+  cmd.col_step = s.out_w;
+  for (int r = s.out_h; r >= 1; --r)
+    if (fits(r, s.out_w)) {
+      cmd.row_step = r;
+      return;
+    }
+  cmd.row_step = 1;
+  for (int c = s.out_w - 1; c >= 1; --c)
+    if (fits(1, c)) {
+      cmd.col_step = c;
+      return;
+    }
+  throw InputError(
+      where(graph, l),
+      fmt::format(
+          "one output needs {} channels x {} x {} inputs ({} bytes), more than the "
+          "{}-byte feature memory tile",
+          s.group_in(), std::min(g.kernel_h, s.in_h), std::min(g.kernel_w, s.in_w),
+          int64_t{s.group_in()} * std::min(g.kernel_h, s.in_h) * std::min(g.kernel_w, s.in_w) * bpe,
+          p.feature_tile_bytes()));
+}
+
+// Order: group, output-channel range, row stripe, column stripe; a range's weights stay
+// resident across its stripes.
+void make_tiles(const UnpuParams& p, LayerCommand& cmd) {
+  const ConvShape& s = cmd.conv;
+  const kernels::ConvGeometry& g = s.geometry;
+  for (int grp = 0; grp < g.groups; ++grp)
+    for (int k0 = 0; k0 < s.group_out(); k0 += cmd.k_step)
+      for (int oy0 = 0; oy0 < s.out_h; oy0 += cmd.row_step)
+        for (int ox0 = 0; ox0 < s.out_w; ox0 += cmd.col_step) {
+          Tile t;
+          t.group = grp;
+          t.k0 = k0;
+          t.k1 = std::min(k0 + cmd.k_step, s.group_out());
+          t.oy0 = oy0;
+          t.oy1 = std::min(oy0 + cmd.row_step, s.out_h);
+          t.ox0 = ox0;
+          t.ox1 = std::min(ox0 + cmd.col_step, s.out_w);
+          std::tie(t.iy0, t.iy1) =
+              input_span(t.oy0, t.oy1, g.stride_h, g.pad_top, g.dilation_h, g.kernel_h, s.in_h);
+          // Whole input rows unless the layer needs column stripes (one DMA burst per row).
+          std::tie(t.ix0, t.ix1) = cmd.col_step == s.out_w
+                                       ? std::pair<int, int>{0, s.in_w}
+                                       : input_span(t.ox0, t.ox1, g.stride_w, g.pad_left,
+                                                    g.dilation_w, g.kernel_w, s.in_w);
+          t.load_weights = oy0 == 0 && ox0 == 0;
+          t.weight_bytes = packed_bytes(int64_t{t.k1 - t.k0} * s.reduction(), cmd.coding.planes);
+          t.data_bytes = int64_t{s.group_in()} * std::max(t.iy1 - t.iy0, 0) *
+                         std::max(t.ix1 - t.ix0, 0) * p.activation_bytes();
+          cmd.tiles.push_back(t);
+        }
+}
+
+Unit unit_of(const Graph& g, const Layer& l) {
+  switch (l.kind) {
+    case OpKind::Input:
+      return Unit::None;
+    case OpKind::Conv:
+    case OpKind::FullyConnected:
+      return Unit::Lbpe;
+    case OpKind::MaxPool:
+    case OpKind::AvgPool:
+    case OpKind::GlobalAvgPool:
+    case OpKind::Add:
+    case OpKind::Concat:
+      return Unit::Simd;
+    case OpKind::Flatten:
+      return l.output_q == g.layers[l.inputs[0]].output_q ? Unit::None : Unit::Simd;
+  }
+  throw InputError(where(g, l), "layer kind the UNPU compiler does not know");
+}
+
+}  // namespace
+
+Program compile(const Graph& graph, const UnpuParams& params) {
+  UnpuParams::schema().validate(params);
+  Graph g = graph;
+  g.infer_shapes();
+  Program program;
+  for (size_t i = 0; i < g.layers.size(); ++i) {
+    const Layer& l = g.layers[i];
+    LayerCommand cmd;
+    cmd.layer = i;
+    cmd.name = l.name;
+    cmd.kind = l.kind;
+    cmd.unit = unit_of(g, l);
+    if (cmd.unit != Unit::None) check_activations(g, l, params);
+    if (cmd.unit == Unit::Lbpe) {
+      cmd.coding = weight_coding(l.weight_q);
+      if (cmd.coding.planes > params.max_weight_bits)
+        throw InputError(where(g, l),
+                         fmt::format("{}-bit weights ({}) are wider than the LBPE's {} bit "
+                                     "planes (max_weight_bits)",
+                                     cmd.coding.planes, kernels::to_string(l.weight_q.scheme),
+                                     params.max_weight_bits));
+      cmd.conv = conv_shape(g, l);
+      cmd.chunks = ceil_div(cmd.conv.reduction(), params.chunk(cmd.coding.binary));
+      cmd.core_split = core_split(params.cores, cmd.chunks);
+      choose_steps(g, l, params, cmd);
+      make_tiles(params, cmd);
+    }
+    program.layers.push_back(std::move(cmd));
+  }
+  return program;
+}
+
+}  // namespace qasim::arch::unpu

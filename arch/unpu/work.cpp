@@ -1,0 +1,217 @@
+#include "arch/unpu/work.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "workloads/errors.h"
+
+namespace qasim::arch::unpu {
+
+using workloads::Layer;
+using workloads::OpKind;
+
+namespace {
+
+constexpr uint64_t kAlign = 4096;
+
+uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
+uint64_t u64(int64_t v) {
+  return static_cast<uint64_t>(v);
+}
+uint64_t act_bytes(const workloads::Shape3& s, const UnpuParams& p) {
+  return u64(s.elements()) * u64(p.activation_bytes());
+}
+
+}  // namespace
+
+DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
+                     const UnpuParams& params) {
+  DramLayout layout;
+  const size_t n = graph.layers.size();
+  layout.act.resize(n);
+  layout.weight.resize(n);
+  uint64_t next = 0;
+  const auto take = [&](uint64_t bytes) {
+    const uint64_t at = next;
+    next = ceil_div(next + bytes, kAlign) * kAlign;
+    return at;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = graph.layers[i];
+    const LayerCommand& cmd = program.layers[i];
+    layout.act[i] = cmd.unit == Unit::None && i > 0 ? layout.act[l.inputs[0]]
+                                                    : take(act_bytes(l.output_shape, params));
+    if (cmd.unit == Unit::Lbpe)
+      layout.weight[i] = take(ceil_div(u64(graph.weight_count(i)) * u64(cmd.coding.planes), 8));
+  }
+  layout.bytes = next;
+  if (next > u64(params.dram.capacity_bytes))
+    throw workloads::InputError(
+        "unpu", fmt::format("the network needs {} bytes of DRAM, more than dram.capacity_bytes {}",
+                            next, params.dram.capacity_bytes));
+  return layout;
+}
+
+std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCommand& cmd,
+                                    const Tile& t, const DramLayout& layout,
+                                    const UnpuParams& params) {
+  const ConvShape& s = cmd.conv;
+  const uint64_t bpe = u64(params.activation_bytes());
+  const uint64_t plane = u64(s.in_h) * u64(s.in_w);
+  const uint64_t c_first = u64(t.group) * u64(s.group_in());
+  const uint64_t in_addr = layout.act[graph.layers[cmd.layer].inputs[0]];
+  std::vector<DramRequest> out;
+  if (t.load_weights) {
+    const uint64_t k_first = u64(t.group) * u64(s.group_out()) + u64(t.k0);
+    const uint64_t bit = k_first * u64(s.reduction()) * u64(cmd.coding.planes);
+    out.push_back({layout.weight[cmd.layer] + bit / 8, u64(t.weight_bytes)});
+  }
+  if (t.data_bytes > 0) {
+    const uint64_t rows = u64(t.iy1 - t.iy0), cols = u64(t.ix1 - t.ix0);
+    const bool full_width = t.ix0 == 0 && t.ix1 == s.in_w;
+    if (full_width && t.iy0 == 0 && t.iy1 == s.in_h) {
+      out.push_back({in_addr + c_first * plane * bpe, u64(t.data_bytes)});
+    } else if (full_width) {
+      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+        out.push_back({in_addr + ((c_first + c) * plane + u64(t.iy0) * u64(s.in_w)) * bpe,
+                       rows * cols * bpe});
+    } else {
+      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+        for (uint64_t y = u64(t.iy0); y < u64(t.iy1); ++y)
+          out.push_back(
+              {in_addr + ((c_first + c) * plane + y * u64(s.in_w) + u64(t.ix0)) * bpe, cols * bpe});
+    }
+  }
+  return out;
+}
+
+std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const Tile& t,
+                                     const DramLayout& layout, const UnpuParams& params) {
+  const ConvShape& s = cmd.conv;
+  const uint64_t bpe = u64(params.activation_bytes());
+  const uint64_t plane = u64(s.out_h) * u64(s.out_w);
+  const uint64_t k_first = u64(t.group) * u64(s.group_out()) + u64(t.k0);
+  const uint64_t rows = u64(t.oy1 - t.oy0), cols = u64(t.ox1 - t.ox0);
+  const uint64_t addr = layout.act[cmd.layer];
+  const bool full_width = t.ox0 == 0 && t.ox1 == s.out_w;
+  if (full_width && t.oy0 == 0 && t.oy1 == s.out_h)
+    return {{addr + k_first * plane * bpe, u64(t.k1 - t.k0) * plane * bpe}};
+  std::vector<DramRequest> out;
+  for (uint64_t k = 0; k < u64(t.k1 - t.k0); ++k) {
+    const uint64_t base = (k_first + k) * plane + u64(t.oy0) * u64(s.out_w) + u64(t.ox0);
+    if (full_width) {
+      out.push_back({addr + base * bpe, rows * cols * bpe});
+    } else {
+      for (uint64_t y = 0; y < rows; ++y)
+        out.push_back({addr + (base + y * u64(s.out_w)) * bpe, cols * bpe});
+    }
+  }
+  return out;
+}
+
+TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) {
+  const ConvShape& s = cmd.conv;
+  const uint64_t planes = u64(cmd.coding.planes);
+  const uint64_t pixels = u64(t.oy1 - t.oy0) * u64(t.ox1 - t.ox0);
+  const uint64_t kt = u64(t.k1 - t.k0);
+  const uint64_t rd = u64(s.reduction());
+  const uint64_t chunks = u64(cmd.chunks);
+  const uint64_t split = u64(cmd.core_split);
+  const LutShape shape = lut_shape(p, cmd.coding);
+  const uint64_t lut_groups = ceil_div(rd, u64(shape.inputs));  // LUTs per pixel
+  // LBPE slots: the cores outside one reduction split take other pixels.
+  const uint64_t slots = u64(p.cores) / split * u64(p.lbpes_per_core);
+  const uint64_t kgroups = ceil_div(kt, u64(p.lanes));
+  // Fewer pixels than slots: the spare LBPEs take other output-channel groups of a pixel.
+  const uint64_t k_split = pixels >= slots ? 1 : std::min(slots / pixels, kgroups);
+  const uint64_t rounds = ceil_div(pixels * k_split, slots);
+  const uint64_t kg_per_lbpe = ceil_div(kgroups, k_split);
+  const uint64_t build = u64(p.lut_build_cycles());
+  const uint64_t lookups = kg_per_lbpe * planes;  // cycles one LUT set is read
+  const uint64_t step = p.lut_double_buffer ? std::max(build, lookups) : build + lookups;
+  TileWork w;
+  w.core_cycles = rounds * ceil_div(chunks, split) * step + (p.lut_double_buffer ? build : 0);
+  w.outputs = kt * pixels;
+  w.macs = w.outputs * rd;
+  w.lut_builds = pixels * k_split * lut_groups;
+  w.lut_writes = w.lut_builds * u64(p.lut_entries());
+  w.lut_build_adds =
+      w.lut_builds *
+      (cmd.coding.binary ? u64(p.lut_entries()) - 1 : u64(p.lut_entries()) - 1 - u64(p.lut_inputs));
+  w.lut_reads = w.outputs * lut_groups * planes;
+  w.tree_adds = w.outputs * planes * (lut_groups - chunks);
+  w.shift_adds = w.outputs * planes * chunks;
+  w.weight_mem_reads = rounds * (u64(p.cores) / split) * ceil_div(kt * rd * planes, 8);
+  w.weight_mem_writes = t.load_weights ? u64(t.weight_bytes) * (u64(p.cores) / split) : 0;
+  w.feature_mem_reads = w.lut_builds * u64(shape.inputs) * u64(p.activation_bytes());
+  w.feature_mem_writes = u64(t.data_bytes);
+  w.agg_adds = w.outputs * split;  // split-1 partial sums and the bias per output
+  w.agg_cycles = ceil_div(w.agg_adds, u64(p.aggregation_rate));
+  w.simd_cycles = ceil_div(w.outputs, u64(p.simd_lanes));
+  return w;
+}
+
+void count_core_work(const TileWork& w, UnpuStats& stats) {
+  stats.lbpe.busy_cycles += w.core_cycles;
+  stats.lbpe.lut_builds += w.lut_builds;
+  stats.lbpe.lut_writes += w.lut_writes;
+  stats.lbpe.lut_build_adds += w.lut_build_adds;
+  stats.lbpe.lut_reads += w.lut_reads;
+  stats.lbpe.tree_adds += w.tree_adds;
+  stats.lbpe.shift_adds += w.shift_adds;
+  stats.weight_mem.read_bytes += w.weight_mem_reads;
+  stats.feature_mem.read_bytes += w.feature_mem_reads;
+}
+
+SimdWork simd_work(const workloads::Graph& graph, const LayerCommand& cmd, const DramLayout& layout,
+                   const UnpuParams& params) {
+  const Layer& l = graph.layers[cmd.layer];
+  SimdWork w;
+  for (int in : l.inputs)
+    w.reads.push_back({layout.act[in], act_bytes(graph.layers[in].output_shape, params)});
+  w.write = {layout.act[cmd.layer], act_bytes(l.output_shape, params)};
+  const uint64_t out = u64(l.output_shape.elements());
+  w.ops = out;
+  if (l.kind == OpKind::MaxPool || l.kind == OpKind::AvgPool)
+    w.ops = out * u64(l.geometry.kernel_h) * u64(l.geometry.kernel_w);
+  if (l.kind == OpKind::GlobalAvgPool)
+    w.ops = u64(graph.layers[l.inputs[0]].output_shape.elements());
+  w.busy_cycles = ceil_div(w.ops, u64(params.simd_lanes));
+  return w;
+}
+
+std::string mac_label(const workloads::Graph& graph, const LayerCommand& cmd) {
+  const Layer& l = graph.layers[cmd.layer];
+  return fmt::format("{}a{}", to_string(cmd.coding), graph.layers[l.inputs[0]].output_q.bits);
+}
+
+std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program& program,
+                                   LbpeStats& lbpe) {
+  std::vector<size_t> index(graph.layers.size());
+  for (const LayerCommand& cmd : program.layers) {
+    if (cmd.unit != Unit::Lbpe) continue;
+    const std::string label = mac_label(graph, cmd);
+    const auto& labels = lbpe.mac.labels();
+    index[cmd.layer] = std::find(labels.begin(), labels.end(), label) != labels.end()
+                           ? lbpe.mac.index_of(label)
+                           : lbpe.mac.add_label(label);
+  }
+  return index;
+}
+
+uint64_t lane_slots(const LayerCommand& cmd, uint64_t cycles, const UnpuParams& p) {
+  const bool binary = cmd.unit == Unit::Lbpe && cmd.coding.binary;
+  return cycles * u64(p.lbpes()) * u64(p.chunk(binary)) * u64(p.lanes);
+}
+
+workloads::Graph timing_graph(const workloads::Graph& graph) {
+  workloads::Graph g = graph;
+  for (Layer& l : g.layers) l.weights = kernels::IntTensor();
+  g.infer_shapes();
+  return g;
+}
+
+}  // namespace qasim::arch::unpu

@@ -1,0 +1,83 @@
+// What each unit does for a command, in plain C++, shared by the fast and the clocked model
+// so that both issue the same DRAM requests, take the same cycles and count the same
+// actions. The timing rules are written at the top of fast_model.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/unpu/compiler.h"
+#include "arch/unpu/params.h"
+#include "arch/unpu/stats.h"
+#include "workloads/graph.h"
+
+namespace qasim::arch::unpu {
+
+struct DramRequest {
+  uint64_t addr = 0;
+  uint64_t bytes = 0;
+};
+
+// Activations NCHW at activation_bytes per value; weights [K, C/g, R, S] packed at their
+// bit planes per weight; every tensor on its own 4 KiB page; a reinterpretation shares its
+// input's address.
+struct DramLayout {
+  std::vector<uint64_t> act;
+  std::vector<uint64_t> weight;
+  uint64_t bytes = 0;
+};
+// InputError when the network does not fit dram.capacity_bytes.
+DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
+                     const UnpuParams& params);
+
+// DMA: the tile's packed weights (when not resident), then its input window: one read for
+// the whole group when it covers the planes, else one per input-channel plane (whole
+// rows), else one per channel and input row (a column stripe).
+std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCommand& cmd,
+                                    const Tile& t, const DramLayout& layout,
+                                    const UnpuParams& params);
+// DMA: the tile's outputs: one write when they cover whole planes, else one per output
+// channel (whole rows), else one per channel and output row.
+std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const Tile& t,
+                                     const DramLayout& layout, const UnpuParams& params);
+
+// The DNN cores, the aggregation core and the SIMD core on one tile.
+struct TileWork {
+  uint64_t core_cycles = 0;  // DNN cores (LUT builds and bit-serial lookups)
+  uint64_t agg_cycles = 0;   // aggregation core
+  uint64_t simd_cycles = 0;  // SIMD core (requantization)
+  uint64_t outputs = 0;
+  uint64_t macs = 0;
+  uint64_t lut_builds = 0, lut_writes = 0, lut_build_adds = 0, lut_reads = 0;
+  uint64_t tree_adds = 0, shift_adds = 0;
+  uint64_t weight_mem_reads = 0, weight_mem_writes = 0;  // bytes
+  uint64_t feature_mem_reads = 0, feature_mem_writes = 0;
+  uint64_t agg_adds = 0;
+};
+TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& params);
+// Adds the DNN-core counts of a tile (not its cycles).
+void count_core_work(const TileWork& w, UnpuStats& stats);
+
+// A SIMD-core layer: read its inputs, process, write its output.
+struct SimdWork {
+  std::vector<DramRequest> reads;
+  DramRequest write;
+  uint64_t ops = 0;          // elements, or window taps (pooling)
+  uint64_t busy_cycles = 0;  // ops at simd_lanes per cycle
+};
+SimdWork simd_work(const workloads::Graph& graph, const LayerCommand& cmd, const DramLayout& layout,
+                   const UnpuParams& params);
+
+// Precision label of a weighted layer's MACs: "w<coding>a<input bits>".
+std::string mac_label(const workloads::Graph& graph, const LayerCommand& cmd);
+// Adds the labels of every LBPE layer to lbpe.mac; returns each layer's label index.
+std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program& program,
+                                   LbpeStats& lbpe);
+// The bit-MAC slots of `cycles` at the weight coding of `cmd` (the multi-bit chunk for
+// layers without weights).
+uint64_t lane_slots(const LayerCommand& cmd, uint64_t cycles, const UnpuParams& params);
+// The graph with shapes inferred and weights dropped: all the timing needs.
+workloads::Graph timing_graph(const workloads::Graph& graph);
+
+}  // namespace qasim::arch::unpu
