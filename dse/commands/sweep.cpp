@@ -74,7 +74,7 @@ int run_mpi(const SweepOptions& o) {
   // Every rank reads the spec (the same file), so a bad spec fails on every rank alike.
   const SweepSpec spec = parse_sweep_spec_file(o.spec_path, make_cost_evaluator() != nullptr);
   const workloads::Dataset test = load_test_set(spec.workload);
-  const UntrainedModels models;
+  const WorkloadModels models;
   const std::unique_ptr<CostEvaluator> cost = make_cost_evaluator();
   const EvalContext context{spec.workload, &test, &models, cost.get()};
   if (world.rank() > 0) {
@@ -135,7 +135,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const workloads::Dataset test = load_test_set(spec.workload);
   ResultStore store(o.db_path, false);
   const std::unique_ptr<SearchStrategy> search = make_search(spec, checked_model(spec, test));
-  const UntrainedModels models;
+  const WorkloadModels models;
   const EvalContext context{spec.workload, &test, &models, cost.get()};
   LocalExecutor executor(context, o.jobs, o.threads, spec.timeout_seconds);
   if (!cost && !o.quiet)

@@ -18,6 +18,7 @@ namespace qasim::dse {
 std::string Workload::canonical() const {
   std::string out = fmt::format("model: {}\ndataset: {}\nimages: {}\n", model, dataset, images);
   if (is_zoo()) out += fmt::format("width: {}\nseed: {}\n", width, seed);
+  if (!trained.empty()) out += fmt::format("trained: {}\n", trained);
   return out;
 }
 

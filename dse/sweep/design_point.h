@@ -21,6 +21,10 @@ struct Workload {
   int64_t images = 1000;                  // test images for accuracy (0: the whole split)
   double width = 1.0;                     // zoo models: channel width multiplier
   uint64_t seed = 1;                      // zoo models: seed of the (untrained) weights
+  // Zoo models: a folder of models made by `qasim train`, one per precision, named by the
+  // precision's label (w4a4.onnx); a precision without one runs untrained. Resolved
+  // against the spec's folder; empty: none.
+  std::string trained;
   bool is_zoo() const { return model.rfind("zoo:", 0) == 0; }
   std::string canonical() const;
 };

@@ -5,21 +5,32 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "dse/model_loader.h"
 #include "workloads/errors.h"
 #include "workloads/golden_engine.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace qasim::dse {
 
-ProvidedModel UntrainedModels::model(const Workload& workload, const PrecisionAssignment& precision,
-                                     const workloads::Dataset& test, bool with_weights) const {
+ProvidedModel WorkloadModels::model(const Workload& workload, const PrecisionAssignment& precision,
+                                    const workloads::Dataset& test, bool with_weights) const {
   ModelOptions o;
   o.spec = workload.model;
   o.width = workload.width;
   o.seed = workload.seed;
   ProvidedModel out;
-  if (precision.as_model || !workload.is_zoo()) {
+  const std::filesystem::path trained_file =
+      workload.trained.empty()
+          ? std::filesystem::path()
+          : std::filesystem::path(workload.trained) / (precision.label() + ".onnx");
+  if (!trained_file.empty() && std::filesystem::exists(trained_file)) {
+    out.graph = workloads::import_onnx(trained_file.string());
+    out.graph.infer_shapes();
+    out.trained = true;
+    out.source = "trained by qasim train: " + trained_file.string();
+  } else if (precision.as_model || !workload.is_zoo()) {
     out.graph = load_model(o, true, &test);
     out.trained = true;
     out.source = "imported model " + workload.model + " (as trained by its exporter)";
@@ -40,9 +51,8 @@ ProvidedModel UntrainedModels::model(const Workload& workload, const PrecisionAs
     out.graph = load_model(o, with_weights, &test);
     out.trained = false;
     out.source = fmt::format(
-        "untrained: zoo weights seeded at random (seed {}), chance-level "
-        "accuracy; the trainer is not wired in yet",
-        workload.seed);
+        "untrained: zoo weights seeded at random (seed {}), chance-level accuracy{}", workload.seed,
+        trained_file.empty() ? "" : " (no " + trained_file.string() + ")");
   }
   out.graph.infer_shapes();
   return out;

@@ -5,9 +5,9 @@
 // Evaluation returns a status; it does not throw (a failed point is a result).
 //
 // Seams the integrator wires:
-//  - AccuracyProvider: today UntrainedModels (dse/model_loader's seeded random weights,
-//    chance-level accuracy, labelled "untrained"); the trainer plugs in here with its
-//    config-hash cache of trained models.
+//  - AccuracyProvider: WorkloadModels takes the trained model of a precision from the
+//    workload's `trained` folder (made by `qasim train`), else the zoo's seeded random
+//    weights (chance-level accuracy, labelled "untrained").
 //  - CostEvaluator: make_cost_evaluator() prices the run with the cost model (sim/cost)
 //    at its built-in technology table's node.
 #pragma once
@@ -43,9 +43,10 @@ class AccuracyProvider {
                               const workloads::Dataset& test, bool with_weights) const = 0;
 };
 
-// Zoo models with seeded random weights and calibrated activation scales; ONNX files as
-// they are (trained by whoever exported them).
-class UntrainedModels : public AccuracyProvider {
+// A zoo workload's trained model for the precision (`trained`/LABEL.onnx, from `qasim
+// train`), or the zoo model with seeded random weights and calibrated activation scales;
+// ONNX workloads as they are (trained by whoever exported them).
+class WorkloadModels : public AccuracyProvider {
  public:
   ProvidedModel model(const Workload& workload, const PrecisionAssignment& precision,
                       const workloads::Dataset& test, bool with_weights) const override;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -57,7 +58,7 @@ struct Reader {
 };
 
 Workload parse_workload(const Reader& r, const YAML::Node& n) {
-  r.keys(n, {"model", "dataset", "images", "width", "seed"});
+  r.keys(n, {"model", "dataset", "images", "width", "seed", "trained"});
   Workload w;
   if (!n["model"]) r.fail(n, "workload needs 'model: zoo:NAME' or 'model: path/to/model.onnx'");
   w.model = r.scalar<std::string>(n["model"], "model");
@@ -73,8 +74,16 @@ Workload parse_workload(const Reader& r, const YAML::Node& n) {
     if (!(w.width > 0 && w.width <= 8)) r.fail(n["width"], "'width' must be in (0, 8]");
   }
   if (n["seed"]) w.seed = static_cast<uint64_t>(r.scalar<int64_t>(n["seed"], "seed"));
-  if (!w.is_zoo() && (n["width"] || n["seed"]))
-    r.fail(n, "'width' and 'seed' apply to zoo models only");
+  if (!w.is_zoo() && (n["width"] || n["seed"] || n["trained"]))
+    r.fail(n, "'width', 'seed' and 'trained' apply to zoo models only");
+  if (const YAML::Node t = n["trained"]) {
+    const std::filesystem::path dir = std::filesystem::path(r.scalar<std::string>(t, "trained"));
+    const std::filesystem::path resolved =
+        dir.is_absolute() ? dir : std::filesystem::path(r.source).parent_path() / dir;
+    if (!std::filesystem::is_directory(resolved))
+      r.fail(t, fmt::format("'trained' folder '{}' does not exist", resolved.string()));
+    w.trained = resolved.lexically_normal().string();
+  }
   return w;
 }
 
