@@ -9,13 +9,17 @@
 // forward() and to_integer() agree: dequantizing to_integer(x) gives forward(x)'s values
 // (up to float rounding of the final multiply).
 //
-// Layout: a tensor is `channels` contiguous rows of equal length (weights [OC, ...] with
-// channels = OC; activations and gradients [N, ...] with channels = 1 unless the method is
-// per channel). Constants come from ../shared/REFERENCES.md; each method cites its paper.
+// Layout: a tensor is `channels` contiguous rows of equal length. Weights [OC, ...] pass
+// channels = OC (per-filter methods such as XNOR-Net use the rows; per-tensor ones ignore
+// them). Activations and gradients [N, ...] pass channels = N, one row per sample: DoReFa's
+// gradient scale is per sample and LSQ's step-gradient scale needs the features per sample;
+// every other activation method treats the tensor as a whole. The methods, their integer
+// forms and their constants are listed in kernels/qat/README.md (from REFERENCES.md).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -50,6 +54,9 @@ class FakeQuantizer {
   virtual void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                         int64_t channels) = 0;
   virtual std::vector<LearnedParam> learned_params() { return {}; }
+  // The bound the trainer clips latent (real-valued) weights to after each update:
+  // BinaryConnect and BNN weights keep them in [-1, 1]. nullopt: no clipping.
+  virtual std::optional<float> latent_clip() const { return std::nullopt; }
 
   // Integer form of forward(x, training = false): the values the accelerator sees and
   // their QuantParams. Gradient quantizers have none (std::logic_error).
@@ -64,14 +71,29 @@ struct QuantizerSpec {
   std::string method;  // see method_names()
   Role role = Role::Weight;
   int bits = 8;
-  // Method options with their literature defaults: "stochastic" (BinaryConnect, fixed
-  // point), "frac_bits" (fixed point), "per_channel" (weights).
-  bool stochastic = false;
-  int frac_bits = -1;  // -1: chosen from the tensor's range
-  bool per_channel = false;
+  // Method options with their literature defaults.
+  bool stochastic = false;    // BinaryConnect, fixed point: stochastic rounding in training
+  int frac_bits = -1;         // fixed point: n of Qm.n; -1: the largest n that holds max|x|
+  bool per_channel = false;   // int, twn weights: one scale per row instead of per tensor
+  int value_bits = 8;         // ttq: signed width of the codebook's integer images of Wp, Wn
+  float ema_decay = 0.99f;    // int activations: decay of the running min/max
+  float alpha_init = 10.f;    // pact: initial clipping level alpha
+  float alpha_decay = 2e-4f;  // pact: L2 coefficient on alpha (LearnedParam::weight_decay)
 };
 
-// Every method name make_quantizer accepts, with the roles and bit widths it supports.
+// What make_quantizer accepts for one method.
+struct MethodInfo {
+  std::string name;
+  std::vector<Role> roles;
+  int min_bits = 1, max_bits = 16;  // supported bit widths, inclusive
+  std::string summary;              // one line: what it does, its source
+};
+
+std::string to_string(Role role);                // "weight", "activation", "gradient"
+Role role_from_string(const std::string& name);  // throws std::invalid_argument
+
+// Every method make_quantizer accepts, with the roles and bit widths it supports.
+std::vector<MethodInfo> methods();
 std::vector<std::string> method_names();
 // Throws std::invalid_argument naming the method, role and bits when they do not go together.
 std::unique_ptr<FakeQuantizer> make_quantizer(const QuantizerSpec& spec);
