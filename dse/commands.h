@@ -14,5 +14,6 @@ int cmd_infer(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_list_archs(const std::vector<std::string>& args);
 int cmd_simulate(const std::vector<std::string>& args);
+int cmd_train(const std::vector<std::string>& args);
 
 }  // namespace qasim::dse

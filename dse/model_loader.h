@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "dse/cli_common.h"
 #include "workloads/datasets/dataset.h"
 #include "workloads/graph.h"
+#include "workloads/zoo/zoo.h"
 
 namespace qasim::dse {
 
@@ -41,5 +43,7 @@ struct DatasetOptions {
 workloads::Graph load_model(const ModelOptions& options, bool with_weights,
                             const workloads::Dataset* fit_to = nullptr);
 workloads::Dataset load_dataset(const DatasetOptions& options);
+// The per-layer precision YAML (layer: {wbits, abits, scheme}); InputError naming the place.
+std::map<std::string, workloads::LayerPrecision> read_layer_precision(const std::string& path);
 
 }  // namespace qasim::dse

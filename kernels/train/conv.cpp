@@ -33,6 +33,19 @@ bool is_pointwise(const ConvDims& d) {
          g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 && g.pad_right == 0;
 }
 
+// Output columns [lo, hi) whose input column ox * stride - pad + offset lies inside [0, size).
+struct Span {
+  int64_t lo, hi;
+};
+Span valid_span(int64_t out, int64_t stride, int64_t offset, int64_t size) {
+  // ox * stride + offset >= 0  and  ox * stride + offset < size
+  int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t hi = size - offset <= 0 ? 0 : (size - offset + stride - 1) / stride;
+  lo = std::min(lo, out);
+  hi = std::clamp(hi, lo, out);
+  return {lo, hi};
+}
+
 template <typename T>
 void im2col(const ConvDims& d, const T* x, T* cols) {
   const ConvGeometry& g = d.geometry;
@@ -41,21 +54,24 @@ void im2col(const ConvDims& d, const T* x, T* cols) {
 #pragma omp parallel for schedule(static)
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t c = r / kk, ky = (r % kk) / g.kernel_w, kx = r % g.kernel_w;
+    const int64_t x_off = kx * g.dilation_w - g.pad_left;
+    const Span span = valid_span(ow, g.stride_w, x_off, d.in_w);
     T* out = cols + r * d.positions();
     for (int64_t n = 0; n < d.batch; ++n) {
       const T* src = x + (c * d.batch + n) * plane;
-      for (int64_t oy = 0; oy < oh; ++oy) {
+      for (int64_t oy = 0; oy < oh; ++oy, out += ow) {
         const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
         if (iy < 0 || iy >= d.in_h) {
           std::fill_n(out, ow, T(0));
-          out += ow;
           continue;
         }
         const T* row = src + iy * d.in_w;
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          const int64_t ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-          *out++ = ix >= 0 && ix < d.in_w ? row[ix] : T(0);
-        }
+        std::fill_n(out, span.lo, T(0));
+        if (g.stride_w == 1)
+          std::copy(row + span.lo + x_off, row + span.hi + x_off, out + span.lo);
+        else
+          for (int64_t ox = span.lo; ox < span.hi; ++ox) out[ox] = row[ox * g.stride_w + x_off];
+        std::fill(out + span.hi, out + ow, T(0));
       }
     }
   }
@@ -67,28 +83,31 @@ template <typename T>
 void col2im(const ConvDims& d, const T* cols, T* dx) {
   const ConvGeometry& g = d.geometry;
   const int64_t oh = d.out_h(), ow = d.out_w(), kk = d.kernel_size(), plane = d.in_h * d.in_w;
-  std::fill_n(dx, d.input_size(), T(0));
 #pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < d.in_c; ++c)
+  for (int64_t c = 0; c < d.in_c; ++c) {
+    std::fill_n(dx + c * d.batch * plane, d.batch * plane, T(0));
     for (int64_t t = 0; t < kk; ++t) {
       const int64_t ky = t / g.kernel_w, kx = t % g.kernel_w;
+      const int64_t x_off = kx * g.dilation_w - g.pad_left;
+      const Span span = valid_span(ow, g.stride_w, x_off, d.in_w);
       const T* in = cols + (c * kk + t) * d.positions();
       for (int64_t n = 0; n < d.batch; ++n) {
         T* dst = dx + (c * d.batch + n) * plane;
-        for (int64_t oy = 0; oy < oh; ++oy) {
+        for (int64_t oy = 0; oy < oh; ++oy, in += ow) {
           const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-          if (iy < 0 || iy >= d.in_h) {
-            in += ow;
-            continue;
-          }
+          if (iy < 0 || iy >= d.in_h) continue;
           T* row = dst + iy * d.in_w;
-          for (int64_t ox = 0; ox < ow; ++ox, ++in) {
-            const int64_t ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-            if (ix >= 0 && ix < d.in_w) row[ix] += *in;
+          if (g.stride_w == 1) {
+            T* shifted = row + span.lo + x_off;
+            const T* from = in + span.lo;
+            for (int64_t k = 0; k < span.hi - span.lo; ++k) shifted[k] += from[k];
+          } else {
+            for (int64_t ox = span.lo; ox < span.hi; ++ox) row[ox * g.stride_w + x_off] += in[ox];
           }
         }
       }
     }
+  }
 }
 
 template <typename T>
