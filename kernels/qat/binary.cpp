@@ -41,7 +41,7 @@ void hard_tanh_ste(const std::string& method, std::span<const float> x, std::spa
   row_length(method, x, dy.size(), channels);
   row_length(method, x, dx.size(), channels);
   for_each_index(static_cast<int64_t>(x.size()),
-                 [&](int64_t i) { dx[i] = std::fabs(x[i]) <= 1.f ? dy[i] : 0.f; });
+                 [=](int64_t i) { dx[i] = masked(std::fabs(x[i]) <= 1.f, dy[i]); });
 }
 
 class BinaryConnect final : public FakeQuantizer {
@@ -57,13 +57,14 @@ class BinaryConnect final : public FakeQuantizer {
     row_length(name(), x, y.size(), channels);
     if (training && m_stochastic) {
       draw_uniform(rng, n, m_draws);
-      for_each_index(n, [&](int64_t i) {
-        const double p = std::clamp((static_cast<double>(x[i]) + 1.0) / 2.0, 0.0, 1.0);
-        y[i] = m_draws[static_cast<size_t>(i)] < p ? 1.f : -1.f;
+      const double* draws = m_draws.data();
+      for_each_index(n, [=](int64_t i) {
+        const double p = clamped((static_cast<double>(x[i]) + 1.0) / 2.0, 0.0, 1.0);
+        y[i] = draws[i] < p ? 1.f : -1.f;
       });
       return;
     }
-    for_each_index(n, [&](int64_t i) { y[i] = static_cast<float>(sign_code(x[i])); });
+    for_each_index(n, [=](int64_t i) { y[i] = static_cast<float>(sign_code(x[i])); });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
@@ -95,7 +96,7 @@ class Bnn final : public FakeQuantizer {
                std::mt19937&) override {
     row_length(name(), x, y.size(), channels);
     for_each_index(static_cast<int64_t>(x.size()),
-                   [&](int64_t i) { y[i] = static_cast<float>(sign_code(x[i])); });
+                   [=](int64_t i) { y[i] = static_cast<float>(sign_code(x[i])); });
   }
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override {
@@ -159,12 +160,10 @@ std::unique_ptr<FakeQuantizer> make_binaryconnect(const QuantizerSpec& spec) {
 }
 
 std::unique_ptr<FakeQuantizer> make_bnn(const QuantizerSpec& spec) {
-  if (spec.stochastic) fail("bnn", "no stochastic mode (use binaryconnect for stochastic signs)");
   return std::make_unique<Bnn>("bnn", spec.role);
 }
 
 std::unique_ptr<FakeQuantizer> make_xnor(const QuantizerSpec& spec) {
-  if (spec.stochastic) fail("xnor", "no stochastic mode");
   if (spec.role == Role::Weight) return std::make_unique<XnorWeights>();
   return std::make_unique<Bnn>("xnor", spec.role);
 }

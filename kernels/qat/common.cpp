@@ -27,8 +27,17 @@ void check_finite(const std::string& method, std::span<const float> x) {
 }
 
 double max_abs(std::span<const float> x, int64_t begin, int64_t end) {
+  // Independent lanes: a max is exact in any order, and lane-wise maxima vectorize where a
+  // single running max (a reduction the compiler may not reorder) does not.
+  constexpr int kLanes = 16;
+  float lane[kLanes] = {};
+  int64_t i = begin;
+  for (; i + kLanes <= end; i += kLanes)
+    for (int l = 0; l < kLanes; ++l)
+      lane[l] = std::max(lane[l], std::fabs(x[static_cast<size_t>(i + l)]));
   float m = 0.f;
-  for (int64_t i = begin; i < end; ++i) m = std::max(m, std::fabs(x[static_cast<size_t>(i)]));
+  for (; i < end; ++i) m = std::max(m, std::fabs(x[static_cast<size_t>(i)]));
+  for (float v : lane) m = std::max(m, v);
   return m;
 }
 

@@ -6,8 +6,9 @@
 // floats), backward() to turn dL/dy into dL/dx by the method's rule (STE, clipped STE,
 // gradients of learned scales), and to_integer() at export to get the integers and the
 // QuantParams (real = scale * (value - zero_point)) that the golden integer reference runs.
-// forward() and to_integer() agree: dequantizing to_integer(x) gives forward(x)'s values
-// (up to float rounding of the final multiply).
+// forward() and to_integer() agree: dequantizing to_integer(x) gives forward(x, training =
+// false)'s values bit for bit (every method computes the integer, then scale * (value - zp)
+// in float32 as kernels::dequantize does).
 //
 // Layout: a tensor is `channels` contiguous rows of equal length. Weights [OC, ...] pass
 // channels = OC (per-filter methods such as XNOR-Net use the rows; per-tensor ones ignore
@@ -74,7 +75,7 @@ struct QuantizerSpec {
   // Method options with their literature defaults.
   bool stochastic = false;    // BinaryConnect, fixed point: stochastic rounding in training
   int frac_bits = -1;         // fixed point: n of Qm.n; -1: the largest n that holds max|x|
-  bool per_channel = false;   // int, twn weights: one scale per row instead of per tensor
+  bool per_channel = false;   // int, twn weights: one scale per row (xnor weights always are)
   int value_bits = 8;         // ttq: signed width of the codebook's integer images of Wp, Wn
   float ema_decay = 0.99f;    // int activations: decay of the running min/max
   float alpha_init = 10.f;    // pact: initial clipping level alpha

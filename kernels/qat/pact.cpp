@@ -41,8 +41,8 @@ class Pact final : public FakeQuantizer {
     row_length(name(), x, y.size(), channels);
     const float alpha = checked_alpha(), s = step();
     const auto top = static_cast<float>(m_levels);
-    for_each_index(static_cast<int64_t>(x.size()), [&](int64_t i) {
-      const float q = std::nearbyint(std::clamp(x[i], 0.f, alpha) / s);
+    for_each_index(static_cast<int64_t>(x.size()), [=](int64_t i) {
+      const float q = round_half_even(std::clamp(x[i], 0.f, alpha) / s);
       y[i] = std::min(q, top) * s;  // q <= top up to float rounding of alpha / s
     });
   }
@@ -52,9 +52,12 @@ class Pact final : public FakeQuantizer {
     row_length(name(), x, dx.size(), channels);
     const float alpha = checked_alpha();
     const auto n = static_cast<int64_t>(x.size());
-    for_each_index(n, [&](int64_t i) { dx[i] = x[i] >= 0.f && x[i] < alpha ? dy[i] : 0.f; });
+    for_each_index(n, [=](int64_t i) {
+      const float v = x[i];
+      dx[i] = masked((v >= 0.f) & (v < alpha), dy[i]);
+    });
     const double dalpha =
-        deterministic_sum(0, n, [&](int64_t i) { return x[i] >= alpha ? double{dy[i]} : 0.0; });
+        deterministic_sum(0, n, [=](int64_t i) { return x[i] >= alpha ? double{dy[i]} : 0.0; });
     m_grad[0] += static_cast<float>(dalpha);
   }
   Quantized to_integer(std::span<const float> x, int64_t channels) const override {
@@ -63,7 +66,7 @@ class Pact final : public FakeQuantizer {
     const float alpha = checked_alpha(), s = step();
     IntTensor values({channels, row});
     for_each_index(values.size(), [&](int64_t i) {
-      const float q = std::nearbyint(std::clamp(x[i], 0.f, alpha) / s);
+      const float q = round_half_even(std::clamp(x[i], 0.f, alpha) / s);
       values[i] = static_cast<int32_t>(std::min<float>(q, static_cast<float>(m_levels)));
     });
     return {std::move(values), QuantParams::uniform(m_bits, false, s, 0)};

@@ -17,6 +17,8 @@ using Factory = std::unique_ptr<FakeQuantizer> (*)(const QuantizerSpec&);
 struct Entry {
   MethodInfo info;
   Factory make;
+  bool stochastic_ok = false;   // spec.stochastic means something for this method
+  bool per_channel_ok = false;  // spec.per_channel means something (weights)
 };
 
 const std::vector<Entry>& table() {
@@ -29,7 +31,8 @@ const std::vector<Entry>& table() {
         1,
         1,
         "sign(w), or +1 with probability clip((w+1)/2,0,1); STE (Courbariaux et al. 2015)"},
-       detail::make_binaryconnect},
+       detail::make_binaryconnect,
+       true},
       {{"bnn",
         {R::Weight, R::Activation},
         1,
@@ -42,13 +45,64 @@ const std::vector<Entry>& table() {
         1,
         "weights alpha*sign(w), alpha = mean|w| per filter; activations sign(x), no K "
         "(Rastegari et al. 2016)"},
-       detail::make_xnor},
+       detail::make_xnor,
+       false,
+       true},
+      {{"twn",
+        {R::Weight},
+        2,
+        2,
+        "ternary, delta = 0.7 E|w|, alpha = mean |w| above delta (Li et al. 2016)"},
+       detail::make_twn,
+       false,
+       true},
+      {{"ttq",
+        {R::Weight},
+        2,
+        2,
+        "ternary +Wp/0/-Wn, delta = 0.05 max|w|, learned Wp, Wn (Zhu et al. 2017)"},
+       detail::make_ttq},
+      {{"dorefa",
+        {R::Weight, R::Activation, R::Gradient},
+        1,
+        16,
+        "tanh-normalised weights (k <= 15), clip(x,0,1) activations, noisy gradients "
+        "(Zhou et al. 2016)"},
+       detail::make_dorefa},
+      {{"hwgq",
+        {R::Activation},
+        1,
+        4,
+        "half-wave Gaussian quantizer, steps 0.799/0.538/0.3217/0.185 (Cai et al. 2017)"},
+       detail::make_hwgq},
       {{"pact",
         {R::Activation},
         1,
         16,
         "clip(x,0,alpha) on 2^k-1 steps, learned alpha with L2 (Choi et al. 2018)"},
        detail::make_pact},
+      {{"lsq",
+        {R::Weight, R::Activation},
+        1,
+        16,
+        "learned step size, gradient scale 1/sqrt(N Q_P); weights k >= 2 (Esser et al. 2020)"},
+       detail::make_lsq},
+      {{"int",
+        {R::Weight, R::Activation},
+        2,
+        16,
+        "integer-only affine: symmetric weights, EMA-ranged asymmetric activations "
+        "(Jacob et al. 2018)"},
+       detail::make_int,
+       false,
+       true},
+      {{"fixed",
+        {R::Weight, R::Activation, R::Gradient},
+        2,
+        16,
+        "fixed point Qm.n, optional stochastic rounding (Gupta et al. 2015)"},
+       detail::make_fixed,
+       true},
   };
   return entries;
 }
@@ -114,6 +168,13 @@ std::unique_ptr<FakeQuantizer> make_quantizer(const QuantizerSpec& spec) {
                           to_string(spec.role), spec.bits, info.min_bits)
             : fmt::format("{} {}: {} bits outside [{}, {}]", info.name, to_string(spec.role),
                           spec.bits, info.min_bits, info.max_bits));
+  if (spec.stochastic && !it->stochastic_ok)
+    throw std::invalid_argument(
+        fmt::format("{}: no stochastic mode (binaryconnect and fixed have one)", info.name));
+  if (spec.per_channel && !(it->per_channel_ok && spec.role == Role::Weight))
+    throw std::invalid_argument(
+        fmt::format("{} {}: no per-channel option (int, twn and xnor weights have one)", info.name,
+                    to_string(spec.role)));
   return it->make(spec);
 }
 
