@@ -34,17 +34,19 @@ int32_t folded_integer_bias(const FoldedAffine& f, int64_t c, float in_scale, fl
   return static_cast<int32_t>(std::clamp(std::nearbyint(b), -lim, lim));
 }
 
-std::vector<kernels::QuantParams> output_grids(const TrainModel& model) {
-  const Graph& g = model.graph();
-  std::vector<kernels::QuantParams> grids(g.layers.size());
-  grids[0] = g.input().output_q;
+kernels::QuantParams TrainModel::output_grid(size_t i,
+                                             const std::vector<kernels::QuantParams>& grids) const {
+  const Layer& l = m_graph.layers[i];
+  const auto& q = m_layers[i].quant.activation;
+  if (!q || (l.has_weights() && l.fixed_weights)) return grids[l.inputs[0]];
   const float probe = 0.f;
-  for (size_t i = 1; i < g.layers.size(); ++i) {
-    const auto& q = model.layer(i).quant.activation;
-    const bool keeps = !q || (g.layers[i].has_weights() && g.layers[i].fixed_weights);
-    grids[i] = keeps ? grids[g.layers[i].inputs[0]]
-                     : q->to_integer(std::span<const float>(&probe, 1), 1).params;
-  }
+  return q->to_integer(std::span<const float>(&probe, 1), 1).params;
+}
+
+std::vector<kernels::QuantParams> output_grids(const TrainModel& model) {
+  std::vector<kernels::QuantParams> grids(model.graph().layers.size());
+  grids[0] = model.graph().input().output_q;
+  for (size_t i = 1; i < grids.size(); ++i) grids[i] = model.output_grid(i, grids);
   return grids;
 }
 

@@ -100,9 +100,13 @@ const std::vector<float>& TrainModel::forward(const std::vector<float>& input, i
     throw std::invalid_argument(fmt::format("TrainModel::forward: {} values for {} images of {}",
                                             input.size(), batch, to_string(in)));
   m_batch = batch;
-  if (!training) m_grids = output_grids(*this);
+  m_grids.assign(m_layers.size(), m_graph.input().output_q);
   m_layers[0].out = input;
-  for (size_t i = 1; i < m_layers.size(); ++i) forward_layer(i, training, rng);
+  for (size_t i = 1; i < m_layers.size(); ++i) {
+    forward_layer(i, training, rng);
+    // The grid the layer's output lies on, known once its quantizer has run (fold.h).
+    m_grids[i] = output_grid(i, m_grids);
+  }
   return m_layers.back().out;
 }
 
@@ -140,6 +144,12 @@ void TrainModel::forward_layer(size_t i, bool training, std::mt19937& rng) {
       if (l.fixed_weights) {
         resize(s.out, n);
         m_backend.conv_forward(conv_dims(i), x.data(), s.w.data(), nullptr, s.out.data());
+        // A binary grid has no zero: the integer model's zero-padded shortcut channels come
+        // out as the sign of 0, i.e. +1 (ops.h binary_sign); the float model matches.
+        const kernels::QuantParams& grid = m_grids[l.inputs[0]];
+        if (grid.scheme == kernels::Scheme::Binary)
+          for (float& v : s.out)
+            if (v == 0.f) v = grid.scale[0];
         return;
       }
       resize(s.wq, static_cast<int64_t>(s.w.size()));

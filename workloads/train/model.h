@@ -65,6 +65,9 @@ class TrainModel {
   const LayerState& layer(size_t i) const { return m_layers.at(i); }
   LayerState& layer(size_t i) { return m_layers.at(i); }
   int64_t num_classes() const { return m_graph.output().output_shape.elements(); }
+  // Layer i's output grid given its inputs' grids: its activation quantizer's integer
+  // form, or its input's for layers that keep it (max pool, flatten, fixed shortcut).
+  kernels::QuantParams output_grid(size_t i, const std::vector<kernels::QuantParams>& grids) const;
 
   // Every learned value, running statistic and quantizer state, for checkpoints.
   void save(std::ostream& out) const;
@@ -82,7 +85,7 @@ class TrainModel {
   Backend& m_backend;
   std::vector<LayerState> m_layers;
   int64_t m_batch = 0;
-  std::vector<kernels::QuantParams> m_grids;  // output grids, for evaluation (fold.h)
+  std::vector<kernels::QuantParams> m_grids;  // each layer's output grid (fold.h)
   std::vector<float> m_tmp, m_tmp2;           // backward scratch
 };
 

@@ -147,12 +147,10 @@ std::vector<LayerQuantizers> make_quantizers(const Graph& graph, const QuantConf
       if (c.float_model) {
         q.weight = std::make_unique<MinMaxWeightQuantizer>(bits, true);
       } else if (bits != c.weight.bits) {
-        // An edge layer at other bits: the method if it takes them, else plain min/max.
-        try {
-          q.weight = method_quantizer(c.weight, qat::Role::Weight, bits, where);
-        } catch (const InputError&) {
-          q.weight = std::make_unique<MinMaxWeightQuantizer>(bits, false);
-        }
+        // A layer at other bits (the usual 8-bit first and last layers, or a per-layer
+        // override) is plain uniform: per-channel min/max. The low-bit methods' grids do not
+        // carry over (DoReFa's weights, for one, always span [-1, 1] whatever the bits).
+        q.weight = std::make_unique<MinMaxWeightQuantizer>(bits, false);
       } else {
         q.weight = method_quantizer(c.weight, qat::Role::Weight, bits, where);
       }

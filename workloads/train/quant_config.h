@@ -10,8 +10,9 @@
 //                              flowing back into every conv/fc layer
 // Method names are those of kernels/qat make_quantizer (dorefa, pact, lsq, twn, ...).
 //
-// Placement: every learned conv/fc weight gets the weight method (the first and last
-// weighted layers at --first-bits/--last-bits when set); every output after a ReLU-like
+// Placement: every learned conv/fc weight gets the weight method, except layers whose bits
+// differ from the method's (--first-bits/--last-bits, per-layer overrides), which get
+// uniform per-channel min/max weights; every output after a ReLU-like
 // activation gets the activation method; outputs without one (residual branches before
 // their add, the logits) are signed and get an 8-bit EMA-range quantizer (at least the
 // activation bits), as the QAT papers keep them in high precision; averages (pools) get an
