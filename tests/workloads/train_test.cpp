@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 
+#include "kernels/train/loss.h"
 #include "workloads/datasets/dataset.h"
 #include "workloads/errors.h"
 #include "workloads/train/export.h"
@@ -165,6 +166,77 @@ TEST(Train, GoldenAgreesWithFakeQuantTernaryLsq) {
 
 TEST(Train, FloatModelExportsAsEightBit) {
   expect_golden_agrees("fp");
+}
+
+}  // namespace
+}  // namespace qasim::workloads::train
+
+namespace qasim::workloads::train {
+namespace {
+
+// The whole model's backward pass (residual adds, option-A shortcuts, BN in training mode,
+// pooling, the FC flatten) against central differences of the loss, in float: a float
+// network cannot resolve more than a few digits, so the tolerance is loose, but a wrong or
+// missing term (a dropped branch, a transposed flatten) is off by far more.
+void check_model_gradients(const std::string& zoo_name, const ZooOptions& o) {
+  const int saved_threads = omp_get_max_threads();
+  omp_set_num_threads(1);  // tiny tensors: more threads would only wait on each other
+  const Graph g = make_zoo_model(zoo_name, o, false);
+  std::unique_ptr<Backend> backend = make_cpu_backend();
+  TrainModel model(g, parse_quant_spec("fp"), 3, *backend);
+  const Shape3 in = g.input().output_shape;
+  const int64_t batch = 8;
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> u(0.f, 1.f);
+  std::vector<float> x(static_cast<size_t>(in.elements() * batch));
+  for (float& v : x) v = u(rng);
+  const std::vector<int32_t> labels = {0, 1, 2, 1, 2, 2, 0, 1};
+  auto loss = [&] {
+    const std::vector<float>& logits = model.forward(x, batch, true, rng);
+    return kernels::train::softmax_cross_entropy<float>(model.num_classes(), batch, logits.data(),
+                                                        labels.data(), nullptr, nullptr);
+  };
+  const std::vector<float>& logits = model.forward(x, batch, true, rng);
+  std::vector<float> dlogits(logits.size());
+  kernels::train::softmax_cross_entropy<float>(model.num_classes(), batch, logits.data(),
+                                               labels.data(), dlogits.data(), nullptr);
+  model.zero_grad();
+  model.backward(dlogits);
+  int checked = 0;
+  for (Param& p : model.params()) {
+    const std::vector<float> analytic = *p.grad;
+    for (size_t k = 0; k < p.value->size(); k += std::max<size_t>(1, p.value->size() / 2)) {
+      const float keep = (*p.value)[k], h = 1e-3f;
+      (*p.value)[k] = keep + h;
+      const double up = loss();
+      (*p.value)[k] = keep - h;
+      const double down = loss();
+      (*p.value)[k] = keep;
+      const double numeric = (up - down) / (2 * h);
+      if (std::abs(analytic[k] - numeric) > 0.05 * std::abs(numeric) + 2e-3) {
+        ADD_FAILURE() << zoo_name << " " << p.name << "[" << k << "]: analytic " << analytic[k]
+                      << ", numeric " << numeric;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
+  omp_set_num_threads(saved_threads);
+}
+
+TEST(TrainModel, GradientsMatchFiniteDifferencesResNet) {
+  ZooOptions o;
+  o.input_channels = 1;
+  o.input_height = o.input_width = 16;
+  o.num_classes = 3;
+  o.width_multiplier = 0.25;
+  check_model_gradients("resnet8", o);
+}
+
+TEST(TrainModel, GradientsMatchFiniteDifferencesLeNet) {
+  ZooOptions o;
+  o.num_classes = 3;
+  check_model_gradients("lenet5", o);
 }
 
 }  // namespace
