@@ -104,11 +104,11 @@ TEST(Train, ResumeEqualsUninterrupted) {
   std::filesystem::create_directories(dir);
   const std::string ck = (dir / "checkpoint.bin").string();
   std::filesystem::remove(ck);
-  Trainer straight = s.make("minmax:w4+ema:a4");
+  Trainer straight = s.make("minmax:w4+ema:a4+dorefa:g8");
   straight.run("", nullptr, nullptr);
   {
     Rig first_half;
-    Trainer t = first_half.make("minmax:w4+ema:a4");
+    Trainer t = first_half.make("minmax:w4+ema:a4+dorefa:g8");
     // Killed after the first epoch's checkpoint was written.
     int epochs_seen = 0;
     try {
@@ -118,7 +118,7 @@ TEST(Train, ResumeEqualsUninterrupted) {
     } catch (const std::runtime_error&) {
     }
   }
-  Trainer resumed = s.make("minmax:w4+ema:a4");
+  Trainer resumed = s.make("minmax:w4+ema:a4+dorefa:g8");
   EXPECT_EQ(resumed.resume(ck), 1);
   resumed.run(ck, nullptr, nullptr);
   ASSERT_EQ(resumed.curve().size(), 3u);

@@ -100,6 +100,7 @@ const std::vector<float>& TrainModel::forward(const std::vector<float>& input, i
     throw std::invalid_argument(fmt::format("TrainModel::forward: {} values for {} images of {}",
                                             input.size(), batch, to_string(in)));
   m_batch = batch;
+  if (training) m_rng = &rng;
   m_grids.assign(m_layers.size(), m_graph.input().output_q);
   m_layers[0].out = input;
   for (size_t i = 1; i < m_layers.size(); ++i) {
@@ -275,6 +276,7 @@ void TrainModel::add_grad(int producer, const float* g, int64_t n) {
 }
 
 void TrainModel::backward(const std::vector<float>& dlogits) {
+  if (!m_rng) throw std::logic_error("TrainModel::backward without a training forward pass");
   for (LayerState& s : m_layers) s.grad.clear();
   m_layers.back().grad = dlogits;
   for (size_t i = m_layers.size() - 1; i >= 1; --i)
@@ -313,9 +315,10 @@ void TrainModel::backward_layer(size_t i) {
         return;
       }
       if (s.quant.gradient) {
-        std::mt19937 grad_rng(static_cast<uint32_t>(i * 7919 + m_batch));
+        // Stochastic gradient rounding draws from the generator of the training forward
+        // pass (the trainer's, saved in checkpoints), so resumed runs draw the same.
         std::vector<float> q(g.size());
-        s.quant.gradient->forward(g, q, 1, true, grad_rng);
+        s.quant.gradient->forward(g, q, 1, true, *m_rng);
         g.swap(q);
       }
       through_output(true);

@@ -87,6 +87,7 @@ class TrainModel {
   int64_t m_batch = 0;
   std::vector<kernels::QuantParams> m_grids;  // each layer's output grid (fold.h)
   std::vector<float> m_tmp, m_tmp2;           // backward scratch
+  std::mt19937* m_rng = nullptr;              // the generator of the last training forward
 };
 
 }  // namespace qasim::workloads::train
