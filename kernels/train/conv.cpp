@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
+#include "kernels/train/conv_onednn.h"
 #include "kernels/train/gemm.h"
 
 namespace qasim::kernels::train {
@@ -124,6 +126,8 @@ template <typename T>
 void conv_forward(const ConvDims& d, const T* x, const T* w, const T* bias, T* y,
                   std::vector<T>& scratch) {
   d.check();
+  if constexpr (std::is_same_v<T, float>)
+    if (onednn_conv_forward(d, x, w, bias, y)) return;
   const T* cols = unfolded(d, x, scratch);
   const int64_t groups = d.groups(), ocg = d.out_c / groups, kg = d.k_per_group(),
                 np = d.positions();
@@ -143,6 +147,8 @@ template <typename T>
 void conv_backward_data(const ConvDims& d, const T* dy, const T* w, T* dx,
                         std::vector<T>& scratch) {
   d.check();
+  if constexpr (std::is_same_v<T, float>)
+    if (onednn_conv_backward_data(d, dy, w, dx)) return;
   const int64_t groups = d.groups(), ocg = d.out_c / groups, kg = d.k_per_group(),
                 np = d.positions();
   const bool direct = is_pointwise(d);
@@ -158,6 +164,8 @@ template <typename T>
 void conv_backward_weights(const ConvDims& d, const T* x, const T* dy, T* dw, T* dbias,
                            std::vector<T>& scratch) {
   d.check();
+  if constexpr (std::is_same_v<T, float>)
+    if (onednn_conv_backward_weights(d, x, dy, dw, dbias)) return;
   const T* cols = unfolded(d, x, scratch);
   const int64_t groups = d.groups(), ocg = d.out_c / groups, kg = d.k_per_group(),
                 np = d.positions();

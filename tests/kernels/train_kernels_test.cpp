@@ -17,6 +17,7 @@
 
 #include "kernels/train/batchnorm.h"
 #include "kernels/train/conv.h"
+#include "kernels/train/conv_onednn.h"
 #include "kernels/train/loss.h"
 #include "kernels/train/pool.h"
 #include "oracles/oracle.h"
@@ -372,6 +373,41 @@ TEST(TrainKernels, MatchPyTorch) {
   expect_close_f(ap_dx, out[line++], 1e-6, "avg pool dx");
   EXPECT_NEAR(loss, out[line++].at(0), 1e-6);
   expect_close_f(dlogits, out[line++], 1e-6, "xent dlogits");
+}
+
+}  // namespace
+}  // namespace qasim::kernels::train
+
+namespace qasim::kernels::train {
+namespace {
+
+// The oneDNN path (used for float when the build has it) and the im2col path compute the
+// same convolutions: the PyTorch test above checks whichever runs, the finite-difference
+// tests check im2col in double, and this ties the two float paths together.
+TEST(TrainConv, OneDnnEqualsIm2col) {
+  std::mt19937 rng(10);
+  for (const ConvCase& cc : conv_cases()) {
+    const ConvDims d{cc.n, cc.c, cc.h, cc.w, cc.oc, cc.g};
+    const auto x = random_floats(d.input_size(), rng), w = random_floats(d.weight_size(), rng),
+               b = random_floats(d.out_c, rng), r = random_floats(d.output_size(), rng);
+    std::vector<float> y[2], dx[2], dw[2], db[2], scratch;
+    for (int path = 0; path < 2; ++path) {
+      set_onednn_conv_enabled(path == 0);
+      y[path].resize(d.output_size());
+      dx[path].resize(x.size());
+      dw[path].assign(w.size(), 0.5f);  // accumulates onto what is there
+      db[path].assign(b.size(), 0.5f);
+      conv_forward(d, x.data(), w.data(), b.data(), y[path].data(), scratch);
+      conv_backward_data(d, r.data(), w.data(), dx[path].data(), scratch);
+      conv_backward_weights(d, x.data(), r.data(), dw[path].data(), db[path].data(), scratch);
+    }
+    set_onednn_conv_enabled(true);
+    const std::string what = "groups " + std::to_string(cc.g.groups);
+    expect_close_f(y[0], Vec(y[1].begin(), y[1].end()), 1e-5, what + " y");
+    expect_close_f(dx[0], Vec(dx[1].begin(), dx[1].end()), 1e-5, what + " dx");
+    expect_close_f(dw[0], Vec(dw[1].begin(), dw[1].end()), 1e-5, what + " dw");
+    expect_close_f(db[0], Vec(db[1].begin(), db[1].end()), 1e-5, what + " db");
+  }
 }
 
 }  // namespace
