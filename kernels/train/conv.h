@@ -4,6 +4,8 @@
 // Layout: activations are channel-major CNHW ([C, N, H, W]), so a convolution over the whole
 // batch is one GEMM per group, W [OCg, ICg*KH*KW] x cols [ICg*KH*KW, N*OH*OW], whose result
 // is already the CNHW output; batch norm and pooling then work on contiguous channel blocks.
+// Float convolutions without groups run in oneDNN instead where the build has it
+// (conv_onednn.h: several times faster); the GEMM form is the fallback and the double path.
 // Weights are [OC, IC/groups, KH, KW] as in the graph IR.
 #pragma once
 
