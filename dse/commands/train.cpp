@@ -41,8 +41,7 @@ constexpr const char* kUsage =
     "  methods: those of kernels/qat (binaryconnect, bnn, xnor, twn, ttq, dorefa, hwgq,\n"
     "  pact, lsq, int, fixed, ...) plus the trainer's minmax (weights, per channel) and\n"
     "  ema (activations, EMA range). Outputs without a ReLU (residual branches before the\n"
-    "  add, logits) and pooled averages are kept at 8 bits (signed, EMA range).\n\n"
-    "options";
+    "  add, logits) and pooled averages are kept at 8 bits (signed, EMA range).";
 
 struct TrainOptions {
   ModelOptions model;
@@ -89,7 +88,7 @@ void check(const TrainOptions& o) {
 
 int cmd_train(const std::vector<std::string>& args) {
   TrainOptions o;
-  po::options_description options(kUsage);
+  po::options_description options("options");
   options.add_options()("model,m", po::value(&o.model.spec),
                         "zoo:NAME (see `qasim zoo list`) or an .onnx model (its structure)")(
       "input-shape", po::value(&o.model.input_shape),

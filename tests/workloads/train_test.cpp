@@ -80,6 +80,32 @@ TEST(Train, QuantSpecSyntax) {
     EXPECT_THROW(parse_quant_spec(bad), InputError) << bad;
 }
 
+TEST(Train, QuantizerPlacement) {
+  const Graph g = small_resnet();
+  QuantConfig c = parse_quant_spec("dorefa:w2a2");
+  c.first_bits = c.last_bits = 8;
+  c.layer_precision["layer1.0.conv1"] = {3, 6, std::nullopt};
+  const std::vector<LayerQuantizers> q = make_quantizers(g, c);
+  auto at = [&](const std::string& name) -> const LayerQuantizers& { return q[g.find(name)]; };
+  EXPECT_EQ(at("conv1").weight->name(), "minmax");  // the 8-bit first layer
+  EXPECT_EQ(at("conv1").weight->bits(), 8);
+  EXPECT_EQ(at("conv1").activation->name(), "dorefa");  // its ReLU output: the method
+  EXPECT_EQ(at("conv1").activation->bits(), 2);
+  EXPECT_EQ(at("layer1.0.conv1").weight->bits(), 3);  // the per-layer override
+  EXPECT_EQ(at("layer1.0.conv1").activation->bits(), 6);
+  EXPECT_EQ(at("layer2.0.conv1").weight->name(), "dorefa");
+  EXPECT_EQ(at("layer2.0.conv1").weight->bits(), 2);
+  EXPECT_EQ(at("layer1.0.conv2").activation->name(), "ema");  // before the add: signed 8 bits
+  EXPECT_EQ(at("layer1.0.conv2").activation->bits(), 8);
+  EXPECT_TRUE(at("layer1.0.conv2").signed_output);
+  EXPECT_EQ(at("layer2.0.shortcut").weight, nullptr);  // fixed 0/1 weights keep the grid
+  EXPECT_EQ(at("layer2.0.shortcut").activation, nullptr);
+  EXPECT_EQ(at("fc").weight->bits(), 8);
+  EXPECT_TRUE(at("fc").signed_output);
+  c.layer_precision["nosuchlayer"] = {4, 4, std::nullopt};
+  EXPECT_THROW(make_quantizers(g, c), InputError);
+}
+
 TEST(Train, LearnsAndIsDeterministic) {
   Rig s;
   Trainer a = s.make("fp");
