@@ -154,7 +154,12 @@ void Trainer::save_checkpoint(const std::string& path) const {
   io::put(out, kCheckpointVersion);
   io::put_string(out, m_config_text);
   io::put<uint64_t>(out, m_curve.size());
-  for (const EpochRecord& r : m_curve) io::put(out, r);
+  for (const EpochRecord& r : m_curve) {
+    io::put<int32_t>(out, r.epoch);
+    for (double v : {r.train_loss, r.train_accuracy, r.test_accuracy, r.lr, r.seconds,
+                     r.images_per_second})
+      io::put(out, v);
+  }
   std::ostringstream rng;
   rng << m_rng;
   io::put_string(out, rng.str());
@@ -179,7 +184,12 @@ int Trainer::resume(const std::string& path) {
   if (epochs > static_cast<uint64_t>(m_config.epochs))
     throw InputError(path, "checkpoint has more epochs than requested");
   m_curve.resize(epochs);
-  for (EpochRecord& r : m_curve) r = io::get<EpochRecord>(in, path);
+  for (EpochRecord& r : m_curve) {
+    r.epoch = io::get<int32_t>(in, path);
+    for (double* v : {&r.train_loss, &r.train_accuracy, &r.test_accuracy, &r.lr, &r.seconds,
+                      &r.images_per_second})
+      *v = io::get<double>(in, path);
+  }
   std::istringstream rng(io::get_string(in, path));
   rng >> m_rng;
   std::vector<Param> params = m_model.params();
