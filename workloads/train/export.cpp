@@ -16,11 +16,6 @@ using kernels::QuantParams;
 
 namespace {
 
-QuantParams output_grid(const kernels::qat::FakeQuantizer& q) {
-  const float probe = 0.f;
-  return q.to_integer(std::span<const float>(&probe, 1), 1).params;
-}
-
 void export_weights(const TrainModel& model, size_t i, Layer& l, const QuantParams& in_q,
                     ExportStats& stats) {
   const LayerState& s = model.layer(i);
@@ -71,16 +66,11 @@ Graph export_integer_graph(const TrainModel& model, ExportStats* stats) {
   g.numerics = {};
   g.numerics.requant = kernels::RequantMode::OnnxFloat;
   g.numerics.accumulator = {32, kernels::Overflow::Saturate};
+  const std::vector<QuantParams> grids = output_grids(model);
   for (size_t i = 1; i < g.layers.size(); ++i) {
     Layer& l = g.layers[i];
-    const LayerState& s = model.layer(i);
-    const QuantParams& in_q = g.layers[l.inputs[0]].output_q;
-    if (l.has_weights() && l.fixed_weights) {
-      l.output_q = in_q;
-      continue;
-    }
-    if (l.has_weights()) export_weights(model, i, l, in_q, st);
-    l.output_q = s.quant.activation ? output_grid(*s.quant.activation) : in_q;
+    if (l.has_weights() && !l.fixed_weights) export_weights(model, i, l, grids[l.inputs[0]], st);
+    l.output_q = grids[i];
   }
   g.infer_shapes();
   g.validate();
