@@ -4,11 +4,13 @@
 # run, and the short CPU recipe's accuracies (golden integer and fake-quant) for FP, W8A8,
 # W4A4 and W2A2. Writes results/trainer.md.
 #   scripts/bench_train.sh [BUILD_DIR=build] [RECIPE_TRAIN_IMAGES=6000] [RECIPE_EPOCHS=2]
+#                          [RECIPE_THREADS=2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 recipe_images=${2:-6000}
 recipe_epochs=${3:-2}
+recipe_threads=${4:-2}
 qasim="$build/dse/qasim"
 out=results/trainer.md
 tmp=$(mktemp)
@@ -56,7 +58,7 @@ ours_speed() {  # THREADS -> images/s of one training epoch (fp; data, augmentat
   echo "## Short CPU recipe: ResNet-20 on Fashion-MNIST, first and last layer at 8 bits"
   echo
   echo "The first $recipe_images training images, $recipe_epochs epochs, batch 128, SGD momentum 0.9,"
-  echo "lr 0.1 with cosine decay, weight decay 5e-4, random crop (padding 2) and flips, 2 threads;"
+  echo "lr 0.1 with cosine decay, weight decay 5e-4, random crop (padding 2) and flips, $recipe_threads thread(s);"
   echo "accuracy on the full test set (10,000 images). The golden column is the exported integer"
   echo "model run by the golden reference; the fake-quant column is the float model with fake"
   echo "quantization. This recipe is a demo: the full recipe (workloads/train/README.md) needs a"
@@ -70,7 +72,7 @@ ours_speed() {  # THREADS -> images/s of one training epoch (fp; data, augmentat
     start=$(date +%s)
     "$qasim" train --model zoo:resnet20 --dataset fashion-mnist --quant "$quant" \
       --first-bits 8 --last-bits 8 --epochs "$recipe_epochs" --batch 128 --lr 0.1 \
-      --crop-padding 2 --flip --train-images "$recipe_images" --threads 2 \
+      --crop-padding 2 --flip --train-images "$recipe_images" --threads "$recipe_threads" \
       --out "$work/$quant" --no-cache >/dev/null 2>&1
     secs=$(( $(date +%s) - start ))
     $PY -c "import json,sys; s=json.load(open(sys.argv[1])); print(f\"| $name | \`$quant\` | {s['golden_accuracy']:.2f} | {s['fake_quant_accuracy']:.2f} | $secs |\")" \
@@ -79,7 +81,7 @@ ours_speed() {  # THREADS -> images/s of one training epoch (fp; data, augmentat
   echo
   echo "Command of each row: \`qasim train --model zoo:resnet20 --dataset fashion-mnist --quant Q"
   echo "--first-bits 8 --last-bits 8 --epochs $recipe_epochs --batch 128 --lr 0.1 --crop-padding 2 --flip"
-  echo "--train-images $recipe_images --threads 2 --out DIR\`."
+  echo "--train-images $recipe_images --threads $recipe_threads --out DIR\`."
 } >"$tmp"
 mkdir -p results
 mv "$tmp" "$out"
