@@ -98,6 +98,8 @@ TEST(Train, QuantizerPlacement) {
   EXPECT_EQ(at("layer1.0.conv2").activation->name(), "ema");  // before the add: signed 8 bits
   EXPECT_EQ(at("layer1.0.conv2").activation->bits(), 8);
   EXPECT_TRUE(at("layer1.0.conv2").signed_output);
+  EXPECT_EQ(at("layer1.0.add").activation->name(), "ema");  // DoReFa's [0, 1] would saturate
+  EXPECT_EQ(at("layer1.0.add").activation->bits(), 2);
   EXPECT_EQ(at("layer2.0.shortcut").weight, nullptr);  // fixed 0/1 weights keep the grid
   EXPECT_EQ(at("layer2.0.shortcut").activation, nullptr);
   EXPECT_EQ(at("fc").weight->bits(), 8);

@@ -98,6 +98,11 @@ std::unique_ptr<qat::FakeQuantizer> method_quantizer(const TensorMethod& m, qat:
   }
 }
 
+// Activation methods whose range neither adapts nor is learned.
+bool fixed_range(const std::string& method) {
+  return method == "dorefa" || method == "hwgq";
+}
+
 bool unsigned_activation(const Layer& l) {
   return l.activation == kernels::Activation::Relu || l.activation == kernels::Activation::Relu6 ||
          (l.activation == kernels::Activation::Clip && l.clip_lo >= 0.f);
@@ -177,6 +182,11 @@ std::vector<LayerQuantizers> make_quantizers(const Graph& graph, const QuantConf
       q.activation = std::make_unique<RangeQuantizer>(kHighBits, q.signed_output, true);
     else if (q.signed_output)
       q.activation = std::make_unique<RangeQuantizer>(std::max(abits, kHighBits), true, false);
+    else if (l.kind == OpKind::Add && fixed_range(c.activation.method) && abits > 1)
+      // The residual stream grows block after block; a method with a fixed range (DoReFa
+      // clips to [0, 1]) would saturate it and stop every gradient, so add outputs take an
+      // EMA range at the same bits.
+      q.activation = std::make_unique<RangeQuantizer>(abits, false, false);
     else
       q.activation = method_quantizer(c.activation, qat::Role::Activation, abits, where);
   }

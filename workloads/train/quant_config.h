@@ -16,7 +16,9 @@
 // activation gets the activation method; outputs without one (residual branches before
 // their add, the logits) are signed and get an 8-bit EMA-range quantizer (at least the
 // activation bits), as the QAT papers keep them in high precision; averages (pools) get an
-// 8-bit EMA quantizer; max pools and option-A shortcuts keep their input's grid.
+// 8-bit EMA quantizer; residual adds take an EMA range at the activation bits when the
+// method's range is fixed (DoReFa, HWGQ), which would saturate the residual stream; max
+// pools and option-A shortcuts keep their input's grid.
 #pragma once
 
 #include <map>
