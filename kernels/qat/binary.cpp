@@ -76,6 +76,7 @@ class BinaryConnect final : public FakeQuantizer {
     check_finite(name(), x);
     return signs_with_scales(x, channels, {1.f});
   }
+  std::optional<QuantParams> output_params() const override { return QuantParams::binary({1.f}); }
 
  private:
   bool m_stochastic;
@@ -107,6 +108,7 @@ class Bnn final : public FakeQuantizer {
     check_finite(name(), x);
     return signs_with_scales(x, channels, {1.f});
   }
+  std::optional<QuantParams> output_params() const override { return QuantParams::binary({1.f}); }
 
  private:
   std::string m_name;

@@ -25,8 +25,8 @@ inline constexpr int64_t kReduceChunk = 4096;
 // Throws std::invalid_argument "<method>: <problem>".
 [[noreturn]] void fail(const std::string& method, const std::string& problem);
 
-// Checks that x and y (if non-empty) have the same size and that channels divides it;
-// returns the row length.
+// Checks that the other tensor (y, dy or dx) has x's size and that `channels` rows divide
+// it; returns the row length.
 int64_t row_length(const std::string& method, std::span<const float> x, size_t other_size,
                    int64_t channels);
 

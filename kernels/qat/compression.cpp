@@ -148,6 +148,13 @@ std::vector<float> centroid_gradients(const SharedWeights& shared, std::span<con
   return std::vector<float>(sum.begin(), sum.end());
 }
 
+void update_centroids(SharedWeights& shared, std::span<const float> grad, float learning_rate) {
+  if (!std::isfinite(learning_rate))
+    detail::fail("update_centroids", fmt::format("learning rate {}", learning_rate));
+  const std::vector<float> g = centroid_gradients(shared, grad);
+  for (size_t k = 0; k < g.size(); ++k) shared.centroids[k] -= learning_rate * g[k];
+}
+
 void snap_centroids(SharedWeights& shared, int value_bits) {
   const auto& c = shared.centroids;
   const Quantized z =

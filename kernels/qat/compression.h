@@ -45,6 +45,11 @@ void decode_shared(const SharedWeights& shared, std::span<float> w);
 // (pruned elements contribute nothing). grad has one entry per weight.
 std::vector<float> centroid_gradients(const SharedWeights& shared, std::span<const float> grad);
 
+// One fine-tuning step of the shared weights (Han et al.): centroid -= learning_rate * its
+// centroid_gradients() entry. The assignment stays fixed, as in the paper, so the order of
+// the centroids may change; nothing downstream relies on it.
+void update_centroids(SharedWeights& shared, std::span<const float> grad, float learning_rate);
+
 // Replaces each centroid by its image on the integer codebook grid of quantize_codebook
 // (value_bits signed bits, shared power-of-two scale), so that decode_shared() then equals
 // dequantize(to_codebook()) exactly. Call it before the final evaluation.

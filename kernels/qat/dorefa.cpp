@@ -74,6 +74,10 @@ class DorefaWeights final : public FakeQuantizer {
     codes(x, [&](int64_t i, int32_t v) { values[i] = v; });
     return {std::move(values), QuantParams::uniform(m_bits + 1, true, inverse_levels(), 0)};
   }
+  std::optional<QuantParams> output_params() const override {
+    if (m_bits == 1) return std::nullopt;  // E = mean |w| depends on the weights
+    return QuantParams::uniform(m_bits + 1, true, inverse_levels(), 0);
+  }
 
  private:
   float inverse_levels() const { return 1.f / static_cast<float>(m_levels); }
@@ -131,6 +135,9 @@ class DorefaActivations final : public FakeQuantizer {
                    [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], levels)); });
     return {std::move(values),
             QuantParams::uniform(m_bits, false, 1.f / static_cast<float>(m_levels), 0)};
+  }
+  std::optional<QuantParams> output_params() const override {
+    return QuantParams::uniform(m_bits, false, 1.f / static_cast<float>(m_levels), 0);
   }
 
  private:

@@ -62,6 +62,12 @@ class FakeQuantizer {
   // Integer form of forward(x, training = false): the values the accelerator sees and
   // their QuantParams. Gradient quantizers have none (std::logic_error).
   virtual Quantized to_integer(std::span<const float> x, int64_t channels) const = 0;
+  // to_integer()'s QuantParams when they do not depend on the tensor, which is what an
+  // exporter needs for activations (the golden reference runs them on one fixed grid).
+  // nullopt when they do: data-dependent weight scales (XNOR, TWN, DoReFa k = 1, int),
+  // fixed point with frac_bits = -1, int activations before their first training batch,
+  // an uninitialised LSQ step, gradients, fp.
+  virtual std::optional<QuantParams> output_params() const { return std::nullopt; }
 
   // Running state (EMA ranges, learned params) for checkpoints, as a flat list.
   virtual std::vector<float> state() const { return {}; }

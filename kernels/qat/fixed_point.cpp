@@ -76,6 +76,15 @@ class FixedPoint final : public FakeQuantizer {
     check_finite(name(), x);
     return quantize_fixed(as_tensor(x, channels), m_bits, frac_bits(x));
   }
+  std::optional<QuantParams> output_params() const override {
+    if (m_role == Role::Gradient || m_frac_bits < 0) return std::nullopt;
+    QuantParams q;  // as kernels::quantize_fixed builds them
+    q.scheme = Scheme::FixedPoint;
+    q.bits = m_bits;
+    q.frac_bits = m_frac_bits;
+    q.scale = {std::ldexp(1.f, -m_frac_bits)};
+    return q;
+  }
 
  private:
   int frac_bits(std::span<const float> x) const {

@@ -49,6 +49,9 @@ class Hwgq final : public FakeQuantizer {
                    [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], step, levels)); });
     return {std::move(values), QuantParams::uniform(m_bits, false, m_step, 0)};
   }
+  std::optional<QuantParams> output_params() const override {
+    return QuantParams::uniform(m_bits, false, m_step, 0);
+  }
 
  private:
   // The level index as a float (an exact small integer): 0 for x <= 0, else the nearest

@@ -144,6 +144,10 @@ class IntActivations final : public FakeQuantizer {
     check_finite(name(), x);
     return quantize_uniform(as_tensor(x, channels), params(x));
   }
+  std::optional<QuantParams> output_params() const override {
+    if (!m_seen) return std::nullopt;  // the range would come from the tensor
+    return choose_uniform_params(m_min, m_max, m_bits, false, false);
+  }
 
  private:
   QuantParams params(std::span<const float> x) const {

@@ -78,6 +78,10 @@ class Lsq final : public FakeQuantizer {
                    [&](int64_t i) { values[i] = static_cast<int32_t>(code(x[i], s, lo, hi)); });
     return {std::move(values), QuantParams::uniform(m_bits, m_role == Role::Weight, s, 0)};
   }
+  std::optional<QuantParams> output_params() const override {
+    if (!(m_step[0] > 0.f) || !std::isfinite(m_step[0])) return std::nullopt;
+    return QuantParams::uniform(m_bits, m_role == Role::Weight, m_step[0], 0);
+  }
 
  private:
   // round(clip(x / s, lo, hi)) as an exact float (static: the loops keep lo, hi in registers).

@@ -71,6 +71,10 @@ class Pact final : public FakeQuantizer {
     });
     return {std::move(values), QuantParams::uniform(m_bits, false, s, 0)};
   }
+  std::optional<QuantParams> output_params() const override {
+    if (!(m_alpha[0] > 0.f) || !std::isfinite(m_alpha[0])) return std::nullopt;
+    return QuantParams::uniform(m_bits, false, step(), 0);
+  }
 
  private:
   float checked_alpha() const {

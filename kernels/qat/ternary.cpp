@@ -119,6 +119,13 @@ class Ttq final : public FakeQuantizer {
     check_levels();
     return quantize_ttq(as_tensor(x, channels), m_wp[0], m_wn[0], m_value_bits);
   }
+  // The codebook depends on Wp, Wn only, not on the weights.
+  std::optional<QuantParams> output_params() const override {
+    if (!(m_wp[0] > 0.f && m_wn[0] > 0.f) || !std::isfinite(m_wp[0]) || !std::isfinite(m_wn[0]))
+      return std::nullopt;
+    const std::vector<float> centroids = {-m_wn[0], 0.f, m_wp[0]};
+    return quantize_codebook(FloatTensor({3}, centroids), centroids, m_value_bits).params;
+  }
 
  private:
   // delta = 0.05 * max |w| in double, as kernels::quantize_ttq.

@@ -42,6 +42,12 @@ TEST(QatCompression, KMeansFromLinearInitialisation) {
   decode_shared(s, decoded);
   EXPECT_EQ(decoded, (std::vector<float>{s.centroids[0], s.centroids[0], s.centroids[1],
                                          s.centroids[1], s.centroids[1], s.centroids[1]}));
+  // A fine-tuning step: -0.95 - 0.5 * 3 and 0.55 - 0.5 * 18; the assignment stays.
+  SharedWeights tuned = s;
+  update_centroids(tuned, std::vector<float>{1, 2, 3, 4, 5, 6}, 0.5f);
+  EXPECT_FLOAT_EQ(tuned.centroids[0], -2.45f);
+  EXPECT_FLOAT_EQ(tuned.centroids[1], -8.45f);
+  EXPECT_EQ(tuned.assignment, s.assignment);
 }
 
 TEST(QatCompression, PrunedWeightsTakeNoPartAndTiesGoLow) {

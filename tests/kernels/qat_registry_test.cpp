@@ -4,6 +4,8 @@
 // specs are refused with a message naming the method.
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
 #include <cmath>
 #include <set>
 
@@ -36,7 +38,7 @@ std::vector<float> sample(Role role, size_t n, uint32_t seed) {
 }
 
 TEST(QatRegistry, IntegerFormDequantizesToTheEvaluationForward) {
-  int checked = 0;
+  int checked = 0, with_output_params = 0;
   for (const auto& info : methods()) {
     if (info.name == "fp") continue;
     for (Role role : info.roles) {
@@ -61,6 +63,10 @@ TEST(QatRegistry, IntegerFormDequantizesToTheEvaluationForward) {
           const auto y = fwd(*q, x, channels);
           const kernels::Quantized z = q->to_integer(x, channels);
           ASSERT_NO_THROW(z.params.validate("round trip"));
+          if (const auto fixed = q->output_params()) {
+            EXPECT_EQ(*fixed, z.params) << "output_params() must be to_integer()'s params";
+            ++with_output_params;
+          }
           for (int32_t v : z.values.values()) {
             ASSERT_GE(v, z.params.qmin());
             ASSERT_LE(v, z.params.qmax());
@@ -80,6 +86,24 @@ TEST(QatRegistry, IntegerFormDequantizesToTheEvaluationForward) {
     }
   }
   EXPECT_GE(checked, 60);
+  EXPECT_GE(with_output_params, 40);
+}
+
+TEST(QatRegistry, OutputParamsOnlyWhereTheGridIsFixed) {
+  EXPECT_FALSE(make_q("xnor", Role::Weight, 1)->output_params());
+  EXPECT_FALSE(make_q("twn", Role::Weight, 2)->output_params());
+  EXPECT_FALSE(make_q("fixed", Role::Activation, 8)->output_params()) << "frac_bits -1";
+  EXPECT_FALSE(make_q("dorefa", Role::Gradient, 8)->output_params());
+  auto lsq = make_q("lsq", Role::Activation, 4);
+  EXPECT_FALSE(lsq->output_params()) << "step not initialised";
+  fwd(*lsq, {1.f, 2.f});
+  EXPECT_TRUE(lsq->output_params());
+  auto ema = make_q("int", Role::Activation, 8);
+  EXPECT_FALSE(ema->output_params());
+  fwd(*ema, {-1.f, 3.f}, 1, /*training=*/true);
+  ASSERT_TRUE(ema->output_params());
+  EXPECT_FLOAT_EQ(ema->output_params()->scale[0], 4.f / 255);
+  EXPECT_EQ(make_q("hwgq", Role::Activation, 2)->output_params()->scale[0], 0.538f);
 }
 
 TEST(QatRegistry, EveryMethodIsListedWithASummary) {
@@ -178,10 +202,16 @@ TEST(QatRegistry, LargeTensorsGiveTheSameResultAsSmallOnes) {
     const std::vector<float> part_y = fwd(*q, part, 1);
     for (size_t i = 0; i < part.size(); ++i) ASSERT_EQ(part_y[i], y[begin + i]);
   }
-  (*q->learned_params()[0].grad)[0] = 0.f;
-  bwd(*q, x, dy, 100);
-  EXPECT_EQ((*q->learned_params()[0].grad)[0], grad) << "the step gradient is deterministic";
-  (void)dx;
+  // The same gradients with another number of threads (fixed-chunk reductions).
+  const int threads = omp_get_max_threads();
+  for (int t : {1, 3}) {
+    omp_set_num_threads(t);
+    (*q->learned_params()[0].grad)[0] = 0.f;
+    EXPECT_EQ(bwd(*q, x, dy, 100), dx) << t << " threads";
+    EXPECT_EQ((*q->learned_params()[0].grad)[0], grad) << t << " threads";
+    EXPECT_EQ(fwd(*q, x, 100), y) << t << " threads";
+  }
+  omp_set_num_threads(threads);
 }
 
 }  // namespace
