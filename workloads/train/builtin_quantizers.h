@@ -26,6 +26,7 @@ class RangeQuantizer : public kernels::qat::FakeQuantizer {
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx,
                 int64_t channels) override;
   kernels::Quantized to_integer(std::span<const float> x, int64_t channels) const override;
+  std::optional<kernels::QuantParams> output_params() const override { return params(); }
   std::vector<float> state() const override { return {m_initialized ? 1.f : 0.f, m_max}; }
   void load_state(const std::vector<float>& state) override;
 

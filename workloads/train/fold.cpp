@@ -39,6 +39,8 @@ kernels::QuantParams TrainModel::output_grid(size_t i,
   const Layer& l = m_graph.layers[i];
   const auto& q = m_layers[i].quant.activation;
   if (!q || (l.has_weights() && l.fixed_weights)) return grids[l.inputs[0]];
+  if (std::optional<kernels::QuantParams> p = q->output_params()) return *p;
+  // A method without a fixed grid: its integer form of a one-element tensor.
   const float probe = 0.f;
   return q->to_integer(std::span<const float>(&probe, 1), 1).params;
 }

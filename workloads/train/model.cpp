@@ -22,9 +22,9 @@ namespace {
 
 constexpr uint32_t kModelMagic = 0x4c444d51;  // "QMDL"
 
-bool latent_weights_clipped(const kernels::qat::FakeQuantizer* q) {
-  // BinaryConnect and BNN update real-valued weights clipped to [-1, 1] (REFERENCES.md).
-  return q && (q->name() == "binaryconnect" || q->name() == "bnn");
+// BinaryConnect and BNN update real-valued weights clipped to [-1, 1] (REFERENCES.md).
+float latent_clip(const kernels::qat::FakeQuantizer* q) {
+  return q ? q->latent_clip().value_or(0.f) : 0.f;
 }
 
 void resize(std::vector<float>& v, int64_t n) {
@@ -121,7 +121,7 @@ void TrainModel::forward_layer(size_t i, bool training, std::mt19937& rng) {
   auto quantize_output = [&](std::vector<float>& from) {
     if (s.quant.activation) {
       resize(s.out, n);
-      s.quant.activation->forward(from, s.out, 1, training, rng);
+      s.quant.activation->forward(from, s.out, m_batch, training, rng);
     } else {
       s.out = from;
     }
@@ -294,7 +294,7 @@ void TrainModel::backward_layer(size_t i) {
   auto through_output = [&](bool with_activation) {
     resize(m_tmp, n);
     if (s.quant.activation)
-      s.quant.activation->backward(s.act, g, m_tmp, 1);
+      s.quant.activation->backward(s.act, g, m_tmp, m_batch);
     else
       std::copy(g.begin(), g.end(), m_tmp.begin());
     if (with_activation && !skips_activation(i))
@@ -317,9 +317,19 @@ void TrainModel::backward_layer(size_t i) {
       if (s.quant.gradient) {
         // Stochastic gradient rounding draws from the generator of the training forward
         // pass (the trainer's, saved in checkpoints), so resumed runs draw the same.
-        std::vector<float> q(g.size());
-        s.quant.gradient->forward(g, q, 1, true, *m_rng);
-        g.swap(q);
+        // The quantizer takes one row per sample (DoReFa scales each sample's gradient):
+        // CNHW is transposed to NCHW around it.
+        const int64_t hw = int64_t{l.output_shape.h} * l.output_shape.w;
+        std::vector<float> rows(g.size()), q(g.size());
+        kt::cnhw_to_features(l.out_channels, m_batch, hw, g.data(), q.data());  // [C*HW, N]
+        for (int64_t f = 0; f < l.out_channels * hw; ++f)
+          for (int64_t b = 0; b < m_batch; ++b)
+            rows[b * l.out_channels * hw + f] = q[f * m_batch + b];
+        s.quant.gradient->forward(rows, q, m_batch, true, *m_rng);
+        for (int64_t f = 0; f < l.out_channels * hw; ++f)
+          for (int64_t b = 0; b < m_batch; ++b)
+            rows[f * m_batch + b] = q[b * l.out_channels * hw + f];
+        kt::features_to_cnhw(l.out_channels, m_batch, hw, rows.data(), g.data());
       }
       through_output(true);
       if (l.batchnorm_folded) {
@@ -407,12 +417,11 @@ std::vector<Param> TrainModel::params() {
     const Layer& l = m_graph.layers[i];
     LayerState& s = m_layers[i];
     if (l.has_weights() && !l.fixed_weights) {
-      out.push_back(
-          {l.name + ".weight", &s.w, &s.dw, -1.f, latent_weights_clipped(s.quant.weight.get())});
-      if (!s.bias.empty()) out.push_back({l.name + ".bias", &s.bias, &s.dbias, 0.f, false});
+      out.push_back({l.name + ".weight", &s.w, &s.dw, -1.f, latent_clip(s.quant.weight.get())});
+      if (!s.bias.empty()) out.push_back({l.name + ".bias", &s.bias, &s.dbias, 0.f, 0.f});
       if (!s.gamma.empty()) {
-        out.push_back({l.name + ".bn.weight", &s.gamma, &s.dgamma, 0.f, false});
-        out.push_back({l.name + ".bn.bias", &s.beta, &s.dbeta, 0.f, false});
+        out.push_back({l.name + ".bn.weight", &s.gamma, &s.dgamma, 0.f, 0.f});
+        out.push_back({l.name + ".bn.bias", &s.beta, &s.dbeta, 0.f, 0.f});
       }
     }
     const std::pair<const char*, kernels::qat::FakeQuantizer*> quantizers[] = {
@@ -421,7 +430,7 @@ std::vector<Param> TrainModel::params() {
       if (!q) continue;
       for (const kernels::qat::LearnedParam& lp : q->learned_params())
         out.push_back({fmt::format("{}.q.{}.{}", l.name, role, lp.name), lp.value, lp.grad,
-                       lp.weight_decay > 0 ? lp.weight_decay : -1.f, false});
+                       lp.weight_decay > 0 ? lp.weight_decay : -1.f, 0.f});
     }
   }
   return out;

@@ -27,7 +27,7 @@ struct Param {
   std::vector<float>* value = nullptr;
   std::vector<float>* grad = nullptr;
   float weight_decay = 0.f;  // L2 coefficient (the optimizer's for conv/fc weights, else 0)
-  bool clip_unit = false;    // latent binary weights: clipped to [-1, 1] after each step
+  float clip = 0.f;          // > 0: latent weights clipped to [-clip, clip] after each step
 };
 
 struct LayerState {

@@ -68,8 +68,8 @@ void Optimizer::step(std::vector<Param>& params) {
         w[k] -= lr * (m_config.nesterov ? gk + mu * m[k] : m[k]);
       }
     }
-    if (params[p].clip_unit)
-      for (float& v : w) v = std::clamp(v, -1.f, 1.f);
+    if (const float c = params[p].clip; c > 0)
+      for (float& v : w) v = std::clamp(v, -c, c);
   }
 }
 

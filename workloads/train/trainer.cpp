@@ -156,8 +156,8 @@ void Trainer::save_checkpoint(const std::string& path) const {
   io::put<uint64_t>(out, m_curve.size());
   for (const EpochRecord& r : m_curve) {
     io::put<int32_t>(out, r.epoch);
-    for (double v : {r.train_loss, r.train_accuracy, r.test_accuracy, r.lr, r.seconds,
-                     r.images_per_second})
+    for (double v :
+         {r.train_loss, r.train_accuracy, r.test_accuracy, r.lr, r.seconds, r.images_per_second})
       io::put(out, v);
   }
   std::ostringstream rng;
