@@ -20,6 +20,8 @@ const std::vector<Command>& commands() {
       {"export", "write a model as quantized ONNX (QDQ or QOperator)", cmd_export},
       {"simulate", "a model on an accelerator: cycles, utilization, traffic, bit-exact check",
        cmd_simulate},
+      {"train", "quantization-aware training; exports ONNX with its golden integer accuracy",
+       cmd_train},
       {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
       {"cost", "energy, area and efficiency of a hand-described design (cost model)", cmd_cost},
       {"sweep", "evaluate a sweep spec's design points into a result store (local or MPI)",

@@ -57,30 +57,6 @@ workloads::Shape3 parse_shape(const std::string& text) {
   return s;
 }
 
-void read_precision_file(const std::string& path, workloads::ZooOptions& zoo) {
-  const YAML::Node root = sim::load_yaml_file(path);
-  if (!root.IsMap())
-    throw InputError(sim::yaml_place(root, path), "expected a mapping of layer name -> precision");
-  for (const auto& kv : root) {
-    const std::string layer = kv.first.as<std::string>();
-    sim::require_known_keys(kv.second, {"wbits", "abits", "scheme"}, path);
-    workloads::LayerPrecision p;
-    if (kv.second["wbits"])
-      p.weight_bits = sim::yaml_scalar<int>(kv.second["wbits"], "wbits", path);
-    if (kv.second["abits"])
-      p.activation_bits = sim::yaml_scalar<int>(kv.second["abits"], "abits", path);
-    if (kv.second["scheme"]) {
-      const YAML::Node n = kv.second["scheme"];
-      try {
-        p.scheme = kernels::scheme_from_string(sim::yaml_scalar<std::string>(n, "scheme", path));
-      } catch (const std::invalid_argument& e) {
-        throw InputError(sim::yaml_place(n, path), e.what());
-      }
-    }
-    zoo.layer_precision[layer] = p;
-  }
-}
-
 workloads::ZooOptions zoo_options(const ModelOptions& o, const workloads::Dataset* fit_to) {
   workloads::ZooOptions zoo;
   if (!o.input_shape.empty()) {
@@ -105,12 +81,38 @@ workloads::ZooOptions zoo_options(const ModelOptions& o, const workloads::Datase
   zoo.first_layer_bits = o.first_bits;
   zoo.last_layer_bits = o.last_bits;
   zoo.seed = o.seed;
-  if (!o.precision_file.empty()) read_precision_file(o.precision_file, zoo);
+  if (!o.precision_file.empty()) zoo.layer_precision = read_layer_precision(o.precision_file);
   for (const auto& [layer, p] : o.layer_precision) zoo.layer_precision[layer] = p;
   return zoo;
 }
 
 }  // namespace
+
+std::map<std::string, workloads::LayerPrecision> read_layer_precision(const std::string& path) {
+  const YAML::Node root = sim::load_yaml_file(path);
+  if (!root.IsMap())
+    throw InputError(sim::yaml_place(root, path), "expected a mapping of layer name -> precision");
+  std::map<std::string, workloads::LayerPrecision> out;
+  for (const auto& kv : root) {
+    const std::string layer = kv.first.as<std::string>();
+    sim::require_known_keys(kv.second, {"wbits", "abits", "scheme"}, path);
+    workloads::LayerPrecision p;
+    if (kv.second["wbits"])
+      p.weight_bits = sim::yaml_scalar<int>(kv.second["wbits"], "wbits", path);
+    if (kv.second["abits"])
+      p.activation_bits = sim::yaml_scalar<int>(kv.second["abits"], "abits", path);
+    if (kv.second["scheme"]) {
+      const YAML::Node n = kv.second["scheme"];
+      try {
+        p.scheme = kernels::scheme_from_string(sim::yaml_scalar<std::string>(n, "scheme", path));
+      } catch (const std::invalid_argument& e) {
+        throw InputError(sim::yaml_place(n, path), e.what());
+      }
+    }
+    out[layer] = p;
+  }
+  return out;
+}
 
 workloads::Graph load_model(const ModelOptions& o, bool with_weights,
                             const workloads::Dataset* fit_to) {

@@ -45,5 +45,7 @@ struct DatasetOptions {
 workloads::Graph load_model(const ModelOptions& options, bool with_weights,
                             const workloads::Dataset* fit_to = nullptr);
 workloads::Dataset load_dataset(const DatasetOptions& options);
+// The per-layer precision YAML (layer: {wbits, abits, scheme}); InputError naming the place.
+std::map<std::string, workloads::LayerPrecision> read_layer_precision(const std::string& path);
 
 }  // namespace qasim::dse

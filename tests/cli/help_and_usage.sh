@@ -3,11 +3,11 @@
 source "$(dirname "$0")/lib/common.bash"
 
 expect_exit 0 "$QASIM" --help
-for c in info zoo infer export list-archs simulate sweep report compare; do expect_output "$c"; done
+for c in info zoo infer export list-archs simulate sweep report compare train; do expect_output "$c"; done
 expect_exit 2 "$QASIM"
 expect_exit 2 "$QASIM" frobnicate
 expect_output "unknown command 'frobnicate'"
-for c in info zoo infer export list-archs simulate sweep report compare; do
+for c in info zoo infer export list-archs simulate sweep report compare train; do
   expect_exit 0 "$QASIM" "$c" --help
   expect_output "usage: qasim $c"
 done
