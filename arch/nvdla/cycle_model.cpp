@@ -4,7 +4,6 @@
 #include <systemc>
 
 #include "arch/nvdla/conv_units.h"
-#include "arch/nvdla/dram_port.h"
 
 namespace qasim::arch::nvdla {
 
@@ -166,7 +165,7 @@ FastResult CycleModel::run() {
   const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label};
   // Edges are counted, so the period only has to be positive; seconds come from clock_mhz.
   sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
-  DramPort dram("dram_port", m_dram);
+  DramPort dram("dram_port", m_dram, kDramClients, kCdmaRead);
   Cdma cdma("cdma", ctx, dram);
   ConvCore conv("conv", ctx);
   Sdp sdp("sdp", ctx);

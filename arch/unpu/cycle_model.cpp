@@ -4,7 +4,6 @@
 #include <systemc>
 
 #include "arch/unpu/cycle_units.h"
-#include "arch/unpu/dram_port.h"
 
 namespace qasim::arch::unpu {
 
@@ -93,7 +92,7 @@ TimingResult CycleModel::run() {
   const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label};
   // Edges are counted, so the period only has to be positive; seconds come from clock_mhz.
   sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
-  DramPort dram("dram_port", m_dram);
+  DramPort dram("dram_port", m_dram, kDramClients, kLoader);
   Loader loader("loader", ctx, dram);
   DnnCores cores("dnn_cores", ctx);
   Aggregator aggregation("aggregation", ctx);
