@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <systemc>
 
+#include "arch/common/run_totals.h"
 #include "arch/nvdla/conv_units.h"
 #include "sim/layer_sequencer.h"
 
@@ -165,9 +166,7 @@ FastResult CycleModel::run() {
 
   FastResult result;
   result.layers = std::move(layers);
-  for (const LayerTiming& l : result.layers) result.cycles += l.cycles;
-  result.seconds = m_clock.ns(result.cycles) * 1e-9;
-  result.frames_per_second = result.seconds > 0 ? 1.0 / result.seconds : 0.0;
+  set_run_totals(result, total_cycles(result.layers), m_clock);
   result.mac_utilization = m_stats.mac_utilization.value();
   return result;
 }
