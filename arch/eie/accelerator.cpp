@@ -48,15 +48,6 @@ kernels::IntTensor synthetic_input(const workloads::Graph& graph, const EieParam
   return x;
 }
 
-EieAccelerator::EieAccelerator(std::string name, const EieParams& params)
-    : m_name(std::move(name)), m_params(params) {
-  EieParams::schema().validate(m_params);
-}
-
-std::string EieAccelerator::params_yaml() const {
-  return EieParams::schema().to_yaml(m_params);
-}
-
 RunResult EieAccelerator::run(const workloads::Graph& graph, Mode mode) const {
   workloads::Graph g = graph;
   g.infer_shapes();

@@ -29,15 +29,6 @@ double utilization(const FastResult& r) {
 
 }  // namespace
 
-NvdlaAccelerator::NvdlaAccelerator(std::string name, const NvdlaParams& params)
-    : m_name(std::move(name)), m_params(params) {
-  NvdlaParams::schema().validate(m_params);
-}
-
-std::string NvdlaAccelerator::params_yaml() const {
-  return NvdlaParams::schema().to_yaml(m_params);
-}
-
 RunResult NvdlaAccelerator::run(const workloads::Graph& graph, Mode mode) const {
   if (mode == Mode::Fast)
     return run_model(std::make_shared<FastModel>(graph, m_params), m_params, layer_row,

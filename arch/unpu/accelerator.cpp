@@ -29,17 +29,8 @@ double utilization(const TimingResult& r) {
 
 }  // namespace
 
-UnpuAccelerator::UnpuAccelerator(std::string name, const UnpuParams& params)
-    : m_name(std::move(name)), m_params(params) {
-  UnpuParams::schema().validate(m_params);
-}
-
 int64_t UnpuAccelerator::peak_macs_per_cycle() const {
   return static_cast<int64_t>(m_params.peak_macs_per_cycle(m_params.max_weight_bits));
-}
-
-std::string UnpuAccelerator::params_yaml() const {
-  return UnpuParams::schema().to_yaml(m_params);
 }
 
 RunResult UnpuAccelerator::run(const workloads::Graph& graph, Mode mode) const {
