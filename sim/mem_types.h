@@ -9,6 +9,12 @@ namespace qasim::sim {
 
 enum class MemOp : uint8_t { Read, Write };
 
+// One DRAM transfer an accelerator asks for: `bytes` from `addr` (the DramPort times it).
+struct DramAccess {
+  uint64_t addr = 0;
+  uint64_t bytes = 0;
+};
+
 // When an access happened, as decided by a timing model. Cycles count rising edges of the
 // memory's clock from 0.
 struct MemTiming {

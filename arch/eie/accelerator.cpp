@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "arch/common/run_model.h"
 #include "arch/eie/actions.h"
 #include "arch/eie/compiler.h"
 #include "arch/eie/cycle_model.h"
@@ -13,20 +14,19 @@ namespace qasim::arch::eie {
 
 namespace {
 
-template <typename Model>
-RunResult run_model(const std::shared_ptr<Model>& model, const EieParams& p) {
-  const EieResult timing = model->run();
-  RunResult r;
-  for (const LayerTiming& l : timing.layers)
-    r.layers.push_back({l.name, to_string(l.unit), l.start, l.cycles, l.busiest_pe, l.macs, l.spmvs,
-                        l.mac_utilization});
-  r.cycles = timing.cycles;
-  r.seconds = timing.seconds;
-  r.frames_per_second = timing.frames_per_second;
-  r.utilization = timing.mac_utilization;
-  r.stats = std::shared_ptr<const sim::StatsRecorder>(model, &model->recorder());
-  r.actions = layer_actions(model->recorder(), p);
-  return r;
+LayerResult layer_row(const LayerTiming& l) {
+  return {.name = l.name,
+          .unit = to_string(l.unit),
+          .start = l.start,
+          .cycles = l.cycles,
+          .busy_cycles = l.busiest_pe,
+          .macs = l.macs,
+          .tiles = l.spmvs,
+          .utilization = l.mac_utilization};
+}
+
+double utilization(const EieResult& r) {
+  return r.mac_utilization;
 }
 
 }  // namespace
@@ -48,15 +48,6 @@ kernels::IntTensor synthetic_input(const workloads::Graph& graph, const EieParam
   return x;
 }
 
-EieAccelerator::EieAccelerator(std::string name, const EieParams& params)
-    : m_name(std::move(name)), m_params(params) {
-  EieParams::schema().validate(m_params);
-}
-
-std::string EieAccelerator::params_yaml() const {
-  return EieParams::schema().to_yaml(m_params);
-}
-
 RunResult EieAccelerator::run(const workloads::Graph& graph, Mode mode) const {
   workloads::Graph g = graph;
   g.infer_shapes();
@@ -66,8 +57,10 @@ RunResult EieAccelerator::run(const workloads::Graph& graph, Mode mode) const {
 RunResult EieAccelerator::run_with_input(const workloads::Graph& graph,
                                          const kernels::IntTensor& input, Mode mode) const {
   if (mode == Mode::Fast)
-    return run_model(std::make_shared<FastModel>(graph, m_params, input), m_params);
-  return run_model(std::make_shared<CycleModel>(graph, m_params, input), m_params);
+    return run_model(std::make_shared<FastModel>(graph, m_params, input), m_params, layer_row,
+                     utilization);
+  return run_model(std::make_shared<CycleModel>(graph, m_params, input), m_params, layer_row,
+                   utilization);
 }
 
 std::vector<kernels::IntTensor> EieAccelerator::execute(const workloads::Graph& graph,

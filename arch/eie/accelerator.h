@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "arch/accelerator.h"
+#include "arch/common/params_accelerator.h"
 #include "arch/eie/params.h"
 
 namespace qasim::arch::eie {
@@ -15,15 +15,11 @@ namespace qasim::arch::eie {
 // 1 - synthetic_activation_density, else uniform over the other codes; seeded.
 kernels::IntTensor synthetic_input(const workloads::Graph& graph, const EieParams& params);
 
-class EieAccelerator : public Accelerator {
+class EieAccelerator : public ParamsAccelerator<EieParams> {
  public:
-  EieAccelerator(std::string name, const EieParams& params);
+  using ParamsAccelerator::ParamsAccelerator;
 
-  const std::string& name() const override { return m_name; }
-  double clock_mhz() const override { return m_params.clock_mhz; }
   int64_t peak_macs_per_cycle() const override { return m_params.num_pes; }
-  kernels::Numerics numerics() const override { return m_params.numerics(); }
-  std::string params_yaml() const override;
   RunResult run(const workloads::Graph& graph, Mode mode) const override;
   // Timing of sample 0 of `input` ([N, C, H, W]).
   bool timing_needs_values() const override { return true; }
@@ -32,12 +28,6 @@ class EieAccelerator : public Accelerator {
   std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,
                                           const kernels::IntTensor& input) const override;
   std::vector<sim::cost::InventoryItem> inventory() const override;
-
-  const EieParams& params() const { return m_params; }
-
- private:
-  std::string m_name;
-  EieParams m_params;
 };
 
 }  // namespace qasim::arch::eie

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "arch/common/layer_shape.h"
 #include "workloads/errors.h"
 
 namespace qasim::arch::eie {
@@ -26,10 +27,6 @@ std::string to_string(Unit u) {
 
 namespace {
 
-std::string place(const Graph& g, const Layer& l) {
-  return fmt::format("model '{}', layer '{}'", g.name, l.name);
-}
-
 // The activations a layer's SpMV reads, minus their zero point, must fit the multiplier.
 void check_activation_width(const Graph& g, const Layer& l, const EieParams& p) {
   const kernels::QuantParams& xq = g.layers[l.inputs[0]].output_q;
@@ -37,7 +34,7 @@ void check_activation_width(const Graph& g, const Layer& l, const EieParams& p) 
   const int64_t lo = int64_t{xq.qmin()} - zp, hi = int64_t{xq.qmax()} - zp;
   const int64_t limit = (int64_t{1} << (p.activation_bits - 1)) - 1;
   if (lo < -limit - 1 || hi > limit)
-    throw InputError(place(g, l),
+    throw InputError(layer_place(g, l),
                      fmt::format("input activations minus zero point span [{}, {}], wider than "
                                  "the {}-bit multiplier input",
                                  lo, hi, p.activation_bits));
@@ -48,7 +45,7 @@ LayerPlan plan_spmv(const Graph& g, const Layer& l, const EieParams& p) {
   plan.unit = Unit::Spmv;
   const workloads::Shape3 in = g.layers[l.inputs[0]].output_shape;
   if (l.weights.empty())
-    throw InputError(place(g, l),
+    throw InputError(layer_place(g, l),
                      "no weights: EIE's timing follows the weights' non-zero pattern, so the "
                      "model must carry its weights");
   check_activation_width(g, l, p);
@@ -64,7 +61,7 @@ LayerPlan plan_spmv(const Graph& g, const Layer& l, const EieParams& p) {
     plan.positions = int64_t{l.output_shape.h} * l.output_shape.w;
   }
   if (plan.cols > p.source_capacity())
-    throw InputError(place(g, l),
+    throw InputError(layer_place(g, l),
                      fmt::format("input vector of {} activations exceeds the {} the PEs' "
                                  "activation registers and SRAMs hold",
                                  plan.cols, p.source_capacity()));
@@ -75,7 +72,7 @@ LayerPlan plan_spmv(const Graph& g, const Layer& l, const EieParams& p) {
     const int32_t zp = l.weight_q.zero_point_at(o);
     for (int64_t k = 0; k < per_row; ++k) eff[o * per_row + k] -= zp;
   }
-  const HardwareCodebook book = build_codebook(eff, p, place(g, l));
+  const HardwareCodebook book = build_codebook(eff, p, layer_place(g, l));
   std::vector<int64_t> entries(p.num_pes, 0);
   for (int grp = 0; grp < plan.groups; ++grp) {
     plan.matrices.push_back(
@@ -88,14 +85,15 @@ LayerPlan plan_spmv(const Graph& g, const Layer& l, const EieParams& p) {
   }
   plan.storage_entries = *std::max_element(entries.begin(), entries.end());
   if (plan.storage_entries > p.spmat_entries())
-    throw InputError(place(g, l),
+    throw InputError(layer_place(g, l),
                      fmt::format("a PE needs {} CSC entries, its sparse-matrix SRAM holds {} "
                                  "(weights larger than the PE SRAMs are not split)",
                                  plan.storage_entries, p.spmat_entries()));
   if (plan.storage_pointers > p.pointer_entries())
-    throw InputError(place(g, l), fmt::format("a PE needs {} column pointers, its pointer SRAM "
-                                              "holds {}",
-                                              plan.storage_pointers, p.pointer_entries()));
+    throw InputError(layer_place(g, l),
+                     fmt::format("a PE needs {} column pointers, its pointer SRAM "
+                                 "holds {}",
+                                 plan.storage_pointers, p.pointer_entries()));
   return plan;
 }
 
@@ -153,8 +151,9 @@ Program compile(const Graph& graph, const EieParams& p) {
         plan.unit = Unit::Ppu;
         plan.ppu_ops = ppu_ops(graph, l);
         if (plan.ppu_ops == 0)
-          throw InputError(place(graph, l), fmt::format("the EIE model has no unit for a {} layer",
-                                                        workloads::to_string(l.kind)));
+          throw InputError(layer_place(graph, l),
+                           fmt::format("the EIE model has no unit for a {} layer",
+                                       workloads::to_string(l.kind)));
     }
     plan.layer = i;
     plan.name = l.name;

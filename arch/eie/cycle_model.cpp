@@ -2,6 +2,7 @@
 
 #include <systemc>
 
+#include "arch/common/run_totals.h"
 #include "sim/channel.h"
 
 namespace qasim::arch::eie {
@@ -273,9 +274,7 @@ EieResult CycleModel::run() {
   m_recorder->finalize();
   EieResult r;
   r.layers = controller.layers;
-  for (const LayerTiming& l : r.layers) r.cycles += l.cycles;
-  r.seconds = m_clock.ns(r.cycles) * 1e-9;
-  r.frames_per_second = r.seconds > 0 ? 1.0 / r.seconds : 0.0;
+  set_run_totals(r, total_cycles(r.layers), m_clock);
   r.mac_utilization = m_stats.mac_utilization.value();
   return r;
 }

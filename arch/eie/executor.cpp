@@ -1,5 +1,6 @@
 #include "arch/eie/executor.h"
 
+#include "arch/common/execute_layers.h"
 #include "kernels/ops.h"
 #include "workloads/golden_engine.h"
 
@@ -76,22 +77,13 @@ IntTensor run_spmv(const Graph& graph, const LayerPlan& plan, const kernels::Num
 std::vector<IntTensor> execute(const Graph& graph, const Program& program, const EieParams& params,
                                const IntTensor& input) {
   const kernels::Numerics numerics = params.numerics();
-  std::vector<IntTensor> out(graph.layers.size());
-  out[0] = input;
-  for (size_t i = 1; i < graph.layers.size(); ++i) {
-    const Layer& l = graph.layers[i];
-    const LayerPlan& plan = program.layers.at(i);
-    std::vector<const IntTensor*> in;
-    for (int k : l.inputs) in.push_back(&out[k]);
-    const workloads::Shape3 os = l.output_shape;
-    if (plan.unit == Unit::Spmv)
-      out[i] = run_spmv(graph, plan, numerics, *in[0]);
-    else if (plan.unit == Unit::None)
-      out[i] = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
-    else
-      out[i] = workloads::run_layer(graph, i, in, numerics);
-  }
-  return out;
+  return execute_layers(
+      graph, input, [&](size_t i) { return program.layers.at(i).unit == Unit::None; },
+      [&](size_t i, const std::vector<const IntTensor*>& in) {
+        const LayerPlan& plan = program.layers.at(i);
+        if (plan.unit == Unit::Spmv) return run_spmv(graph, plan, numerics, *in[0]);
+        return workloads::run_layer(graph, i, in, numerics);
+      });
 }
 
 }  // namespace qasim::arch::eie

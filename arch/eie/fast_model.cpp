@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arch/common/run_totals.h"
 #include "arch/eie/executor.h"
 #include "workloads/errors.h"
 
@@ -14,8 +15,8 @@ Prepared::Prepared(const workloads::Graph& g, const EieParams& p, const kernels:
   const workloads::Shape3 s = graph.input().output_shape;
   if (input.rank() != 4 || input.dim(0) < 1 || input.dim(1) != s.c || input.dim(2) != s.h ||
       input.dim(3) != s.w)
-    throw workloads::InputError(graph.name, "the input tensor is not [N, " +
-                                                workloads::to_string(s) + "]");
+    throw workloads::InputError(graph.name,
+                                "the input tensor is not [N, " + workloads::to_string(s) + "]");
   const kernels::IntTensor first =
       input.dim(0) == 1
           ? input
@@ -135,9 +136,7 @@ EieResult FastModel::run() {
     result.layers.push_back(meter.finish(plan, now));
   }
   m_recorder->finalize();
-  result.cycles = now;
-  result.seconds = m_clock.ns(now) * 1e-9;
-  result.frames_per_second = result.seconds > 0 ? 1.0 / result.seconds : 0.0;
+  set_run_totals(result, now, m_clock);
   result.mac_utilization = m_stats.mac_utilization.value();
   return result;
 }

@@ -1,5 +1,7 @@
 #include "arch/eie/inventory.h"
 
+#include "arch/common/dram_inventory.h"
+
 namespace qasim::arch::eie {
 
 namespace {
@@ -32,12 +34,7 @@ std::vector<sim::cost::InventoryItem> inventory(const EieParams& p) {
       {"act_sram", "sram", n, p.activation_sram_bytes, "bytes", {act}, 1, 1},
       {"requant", "multiplier", n, 1, "requant lane", {p.mulshift_bits, acc}},
       {"ppu", "adder", p.ppu_lanes, 1, "lane", {acc}},
-      {"dram",
-       "interface",
-       p.dram.channels,
-       p.dram.burst_bytes,
-       "bytes per burst",
-       {p.dram.burst_bytes * 8}},
+      dram_interface(p.dram),
   };
 }
 

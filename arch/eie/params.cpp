@@ -1,15 +1,13 @@
 #include "arch/eie/params.h"
 
+#include "arch/common/numerics_params.h"
+
 namespace qasim::arch::eie {
 
 using sim::ParamSchema;
 
 kernels::Numerics EieParams::numerics() const {
-  kernels::Numerics n;
-  n.requant = requant;
-  n.accumulator = {accumulator_bits, overflow};
-  n.mulshift_bits = mulshift_bits;
-  return n;
+  return numerics_of(*this);
 }
 
 const ParamSchema<EieParams>& EieParams::schema() {
@@ -55,18 +53,9 @@ const ParamSchema<EieParams>& EieParams::schema() {
             .range(1, 65536);
         s.add_group("dram", &EieParams::dram, sim::DramParams::schema(),
                     "DRAM holding the compressed weights when they do not fit the PE SRAMs");
-        s.add("accumulator_bits", &EieParams::accumulator_bits, "bits", "accumulator width")
-            .range(16, 64);
-        s.add_choice("overflow", &EieParams::overflow,
-                     {{"saturate", kernels::Overflow::Saturate}, {"wrap", kernels::Overflow::Wrap}},
-                     "what the accumulator does past its width");
-        s.add_choice("requant", &EieParams::requant,
-                     {{"mulshift", kernels::RequantMode::MulShift},
-                      {"gemmlowp", kernels::RequantMode::Gemmlowp},
-                      {"onnx", kernels::RequantMode::OnnxFloat}},
-                     "requantization of the accumulators on write-back");
-        s.add("mulshift_bits", &EieParams::mulshift_bits, "bits", "requantization multiplier")
-            .range(2, 31);
+        add_numerics_fields(
+            s, {"accumulator width", "what the accumulator does past its width",
+                "requantization of the accumulators on write-back", "requantization multiplier"});
         s.add("synthetic_activation_density", &EieParams::synthetic_activation_density, "ratio",
               "run() without an input: probability that a synthetic input element is non-zero")
             .range(0.0, 1.0);

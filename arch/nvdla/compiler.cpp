@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "arch/common/layer_shape.h"
 #include "workloads/errors.h"
 
 namespace qasim::arch::nvdla {
@@ -29,48 +30,25 @@ std::string to_string(Unit u) {
 
 namespace {
 
-std::string where(const Graph& g, const Layer& l) {
-  return fmt::format("model '{}', layer '{}'", g.name, l.name);
-}
-
 // Narrower operands run on the datapath (sign- or zero-extended); wider ones cannot.
 void check_precision(const Graph& g, const Layer& l, const NvdlaParams& p) {
   const int bits = p.datapath_bits();
   for (int in : l.inputs)
     if (const int act = g.layers[in].output_q.bits; act > bits)
-      throw InputError(where(g, l), fmt::format("{}-bit activations do not run on the {} datapath "
-                                                "(at most {} bits)",
-                                                act, to_string(p.datapath), bits));
+      throw InputError(layer_place(g, l),
+                       fmt::format("{}-bit activations do not run on the {} datapath "
+                                   "(at most {} bits)",
+                                   act, to_string(p.datapath), bits));
   if (l.has_weights() && l.weight_q.bits > bits)
-    throw InputError(where(g, l), fmt::format("{}-bit weights do not run on the {} datapath "
-                                              "(at most {} bits)",
-                                              l.weight_q.bits, to_string(p.datapath), bits));
-}
-
-ConvShape conv_shape(const Graph& g, const Layer& l) {
-  const workloads::Shape3 in = g.layers[l.inputs[0]].output_shape;
-  ConvShape s;
-  if (l.kind == OpKind::FullyConnected) {
-    s.in_c = static_cast<int>(in.elements());
-    s.in_h = s.in_w = 1;
-  } else {
-    s.in_c = in.c;
-    s.in_h = in.h;
-    s.in_w = in.w;
-    s.geometry = l.geometry;
-  }
-  s.out_c = l.out_channels;
-  s.out_h = s.geometry.out_h(s.in_h);
-  s.out_w = s.geometry.out_w(s.in_w);
-  return s;
+    throw InputError(layer_place(g, l), fmt::format("{}-bit weights do not run on the {} datapath "
+                                                    "(at most {} bits)",
+                                                    l.weight_q.bits, to_string(p.datapath), bits));
 }
 
 // Input rows [first, last) that output rows [oy0, oy1) read, clamped to the image.
 std::pair<int, int> input_rows(const ConvShape& s, int oy0, int oy1) {
   const kernels::ConvGeometry& g = s.geometry;
-  const int first = oy0 * g.stride_h - g.pad_top;
-  const int last = (oy1 - 1) * g.stride_h - g.pad_top + g.dilation_h * (g.kernel_h - 1) + 1;
-  return {std::max(first, 0), std::min(last, s.in_h)};
+  return input_span(oy0, oy1, g.stride_h, g.pad_top, g.dilation_h, g.kernel_h, s.in_h);
 }
 
 // Candidate step sizes, largest first: the whole extent, then multiples of `atom` below it.
@@ -98,8 +76,8 @@ void choose_steps(const Graph& g, const Layer& l, const NvdlaParams& p, LayerCom
     for (int r = s.out_h; r >= 1; --r) {
       // Size every stripe by the largest window (r rows starting anywhere); the first
       // stripe reads fewer rows because of the top padding.
-      const int64_t rows = int64_t{r - 1} * s.geometry.stride_h +
-                           int64_t{s.geometry.dilation_h} * (s.geometry.kernel_h - 1) + 1;
+      const int64_t rows =
+          window_span(r, s.geometry.stride_h, s.geometry.dilation_h, s.geometry.kernel_h);
       if (std::min<int64_t>(rows, s.in_h) * s.in_w * c * bpe <= p.data_tile_bytes()) {
         row_step = r;
         break;
@@ -113,7 +91,7 @@ void choose_steps(const Graph& g, const Layer& l, const NvdlaParams& p, LayerCom
   }
   const int c = std::min(p.atomic_c, s.group_in());
   throw InputError(
-      where(g, l),
+      layer_place(g, l),
       fmt::format("does not fit the CBUF: {} channels x {} rows x {} columns of input ({} bytes) "
                   "and {} kernels of {} channels x {}x{} ({} bytes) against {} data and {} weight "
                   "bytes per tile",

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/common/layer_shape.h"
 #include "arch/nvdla/params.h"
 #include "kernels/ops.h"
 #include "workloads/graph.h"
@@ -38,15 +39,6 @@ struct ConvTile {
   bool load_weights = false;  // the tile's weights are not resident from the previous tile
   int64_t weight_bytes = 0;   // CBUF bytes of the tile's weights
   int64_t data_bytes = 0;     // CBUF bytes of the tile's input rows
-};
-
-// A convolution seen by the hardware (FC as 1x1 over a 1x1 plane of flattened channels).
-struct ConvShape {
-  int in_c = 0, in_h = 0, in_w = 0;
-  int out_c = 0, out_h = 0, out_w = 0;
-  kernels::ConvGeometry geometry;
-  int group_in() const { return in_c / geometry.groups; }
-  int group_out() const { return out_c / geometry.groups; }
 };
 
 struct LayerCommand {

@@ -18,7 +18,7 @@ void Cdma::on_edge() {
     freed.pop();
     ++m_freed;
   }
-  sim::Channel<DramResponse>& responses = m_dram.responses(kCdmaRead);
+  sim::Channel<uint64_t>& responses = m_dram.responses(kCdmaRead);
   while (responses.valid()) {
     responses.pop();
     --m_outstanding;
@@ -160,7 +160,7 @@ void Wdma::on_edge() {
     }
     --m_tiles_left;
   }
-  sim::Channel<DramResponse>& responses = m_dram.responses(kWdmaWrite);
+  sim::Channel<uint64_t>& responses = m_dram.responses(kWdmaWrite);
   while (responses.valid()) {
     responses.pop();
     --m_outstanding;

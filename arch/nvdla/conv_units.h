@@ -13,13 +13,19 @@
 #include <systemc>
 #include <vector>
 
-#include "arch/nvdla/dram_port.h"
 #include "arch/nvdla/stats.h"
 #include "arch/nvdla/work.h"
 #include "sim/channel.h"
+#include "sim/dram_port.h"
 #include "sim/trace.h"
 
 namespace qasim::arch::nvdla {
+
+using sim::DramPort;
+using sim::kDeepChannel;
+
+// DRAM port clients in the order the port serves them each edge: the writers first.
+enum DramClient : size_t { kWdmaWrite, kUnitWrite, kCdmaRead, kUnitRead, kDramClients };
 
 // What every unit reads: the compiled program and where its tensors live.
 struct CycleContext {

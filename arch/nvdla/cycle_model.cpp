@@ -3,8 +3,9 @@
 #include <filesystem>
 #include <systemc>
 
+#include "arch/common/run_totals.h"
 #include "arch/nvdla/conv_units.h"
-#include "arch/nvdla/dram_port.h"
+#include "sim/layer_sequencer.h"
 
 namespace qasim::arch::nvdla {
 
@@ -72,82 +73,6 @@ class PlanarUnit : public sc_core::sc_module {
   uint64_t m_cycle = 0;
 };
 
-// Starts each layer when it sees the previous one done and records per-layer stats.
-class Controller : public sc_core::sc_module {
- public:
-  sc_core::sc_in<bool> clk;
-  sim::Channel<size_t> done{"done", kDeepChannel};
-  std::vector<sim::Channel<size_t>*> conv_units;  // CDMA, CONV, SDP, WDMA command channels
-  sim::Channel<size_t>* planar = nullptr;
-  std::vector<LayerTiming> layers;
-  bool finished = false;
-  uint64_t layer = 0;  // index of the layer running (for traces)
-
-  Controller(sc_core::sc_module_name name, const CycleContext& ctx, sim::StatsRecorder& recorder)
-      : sc_core::sc_module(name), clk("clk"), m_ctx(ctx), m_recorder(recorder) {
-    SC_HAS_PROCESS(Controller);
-    SC_METHOD(on_edge);
-    sensitive << clk.pos();
-    dont_initialize();
-  }
-
- private:
-  void on_edge() {
-    const uint64_t c = m_cycle++;
-    if (m_waiting && done.valid()) {
-      done.pop();
-      finish(c);
-    }
-    while (!m_waiting && layers.size() < m_ctx.program.layers.size()) {
-      const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
-      layer = layers.size();
-      m_recorder.begin_layer(cmd.name);
-      m_start = c;
-      m_busy_before = m_ctx.stats.cmac.busy_cycles.value();
-      m_macs_before = m_ctx.stats.cmac.macs.value();
-      if (cmd.unit == Unit::None) {
-        finish(c);
-        continue;
-      }
-      if (cmd.unit == Unit::Conv)
-        for (sim::Channel<size_t>* unit : conv_units) unit->push(cmd.layer);
-      else
-        planar->push(cmd.layer);
-      m_waiting = true;
-    }
-    if (!m_waiting && !finished) {
-      finished = true;
-      sc_core::sc_stop();
-    }
-  }
-
-  void finish(uint64_t c) {
-    const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
-    LayerTiming lt;
-    lt.name = cmd.name;
-    lt.unit = cmd.unit;
-    lt.start = m_start;
-    lt.cycles = c - m_start;
-    lt.mac_cycles = m_ctx.stats.cmac.busy_cycles.value() - m_busy_before;
-    lt.macs = static_cast<int64_t>(m_ctx.stats.cmac.macs.value() - m_macs_before);
-    lt.tiles = cmd.tiles.size();
-    lt.mac_utilization = lt.cycles ? static_cast<double>(lt.macs) /
-                                         (static_cast<double>(lt.cycles) * m_ctx.params.macs())
-                                   : 0.0;
-    m_ctx.stats.cycles += lt.cycles;
-    m_ctx.stats.cmac.idle_cycles += lt.cycles - lt.mac_cycles;
-    m_recorder.end_layer();
-    layers.push_back(lt);
-    m_waiting = false;
-  }
-
-  const CycleContext& m_ctx;
-  sim::StatsRecorder& m_recorder;
-  bool m_waiting = false;
-  uint64_t m_start = 0, m_busy_before = 0, m_macs_before = 0;
-  uint64_t m_cycle = 0;
-};
-
 }  // namespace
 
 CycleModel::CycleModel(const workloads::Graph& graph, const NvdlaParams& params)
@@ -166,21 +91,55 @@ FastResult CycleModel::run() {
   const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label};
   // Edges are counted, so the period only has to be positive; seconds come from clock_mhz.
   sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
-  DramPort dram("dram_port", m_dram);
+  DramPort dram("dram_port", m_dram, kDramClients, kCdmaRead);
   Cdma cdma("cdma", ctx, dram);
   ConvCore conv("conv", ctx);
   Sdp sdp("sdp", ctx);
   Wdma wdma("wdma", ctx, dram);
   PlanarUnit planar("planar", ctx, dram);
-  Controller controller("controller", ctx, *m_recorder);
+  // Starts each layer when it sees the previous one done and records per-layer stats.
+  std::vector<LayerTiming> layers;
+  uint64_t busy_before = 0, macs_before = 0;
+  sim::LayerSequencer::Hooks hooks;
+  hooks.layers = m_program.layers.size();
+  hooks.name = [&](size_t i) { return m_program.layers[i].name; };
+  hooks.start = [&](size_t i) {
+    const LayerCommand& cmd = m_program.layers[i];
+    busy_before = m_stats.cmac.busy_cycles.value();
+    macs_before = m_stats.cmac.macs.value();
+    if (cmd.unit == Unit::None) return false;
+    if (cmd.unit == Unit::Conv)
+      for (sim::Channel<size_t>* unit :
+           {&cdma.commands, &conv.commands, &sdp.commands, &wdma.commands})
+        unit->push(cmd.layer);
+    else
+      planar.commands.push(cmd.layer);
+    return true;
+  };
+  hooks.finish = [&](size_t i, uint64_t start, uint64_t end) {
+    const LayerCommand& cmd = m_program.layers[i];
+    LayerTiming lt;
+    lt.name = cmd.name;
+    lt.unit = cmd.unit;
+    lt.start = start;
+    lt.cycles = end - start;
+    lt.mac_cycles = m_stats.cmac.busy_cycles.value() - busy_before;
+    lt.macs = static_cast<int64_t>(m_stats.cmac.macs.value() - macs_before);
+    lt.tiles = cmd.tiles.size();
+    lt.mac_utilization = lt.cycles ? static_cast<double>(lt.macs) /
+                                         (static_cast<double>(lt.cycles) * m_params.macs())
+                                   : 0.0;
+    m_stats.cycles += lt.cycles;
+    m_stats.cmac.idle_cycles += lt.cycles - lt.mac_cycles;
+    layers.push_back(lt);
+  };
+  sim::LayerSequencer controller("controller", *m_recorder, hooks);
   cdma.loaded = &conv.loaded;
   conv.freed = &cdma.freed;
   conv.to_sdp = &sdp.tiles;
   sdp.to_wdma = &wdma.tiles;
   wdma.layer_done = &controller.done;
   planar.layer_done = &controller.done;
-  controller.conv_units = {&cdma.commands, &conv.commands, &sdp.commands, &wdma.commands};
-  controller.planar = &planar.commands;
   dram.clk(clk);
   cdma.clk(clk);
   conv.clk(clk);
@@ -206,10 +165,8 @@ FastResult CycleModel::run() {
   m_recorder->finalize();
 
   FastResult result;
-  result.layers = controller.layers;
-  for (const LayerTiming& l : result.layers) result.cycles += l.cycles;
-  result.seconds = m_clock.ns(result.cycles) * 1e-9;
-  result.frames_per_second = result.seconds > 0 ? 1.0 / result.seconds : 0.0;
+  result.layers = std::move(layers);
+  set_run_totals(result, total_cycles(result.layers), m_clock);
   result.mac_utilization = m_stats.mac_utilization.value();
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "arch/common/execute_layers.h"
 #include "kernels/ops.h"
 
 namespace qasim::arch::nvdla {
@@ -138,27 +139,13 @@ IntTensor execute_conv(const Graph& graph, const LayerCommand& cmd,
 std::vector<IntTensor> execute(const Graph& graph, const Program& program,
                                const NvdlaParams& params, const IntTensor& input) {
   const kernels::Numerics numerics = params.numerics();
-  std::vector<IntTensor> out(graph.layers.size());
-  out[0] = input;
-  for (size_t i = 1; i < graph.layers.size(); ++i) {
-    const Layer& l = graph.layers[i];
-    const LayerCommand& cmd = program.layers.at(i);
-    std::vector<const IntTensor*> in;
-    for (int k : l.inputs) in.push_back(&out[k]);
-    switch (cmd.unit) {
-      case Unit::Conv:
-        out[i] = execute_conv(graph, cmd, numerics, *in[0]);
-        break;
-      case Unit::None: {
-        const workloads::Shape3 os = l.output_shape;
-        out[i] = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
-        break;
-      }
-      default:
-        out[i] = run_pdp_or_sdp(graph, l, in, numerics);
-    }
-  }
-  return out;
+  return execute_layers(
+      graph, input, [&](size_t i) { return program.layers.at(i).unit == Unit::None; },
+      [&](size_t i, const std::vector<const IntTensor*>& in) {
+        const LayerCommand& cmd = program.layers.at(i);
+        if (cmd.unit == Unit::Conv) return execute_conv(graph, cmd, numerics, *in[0]);
+        return run_pdp_or_sdp(graph, graph.layers[i], in, numerics);
+      });
 }
 
 }  // namespace qasim::arch::nvdla

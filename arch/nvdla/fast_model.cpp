@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arch/common/run_totals.h"
 #include "arch/nvdla/pipeline.h"
 
 namespace qasim::arch::nvdla {
@@ -122,9 +123,7 @@ FastResult FastModel::run() {
     result.layers.push_back(lt);
   }
   m_recorder->finalize();
-  result.cycles = now;
-  result.seconds = m_clock.ns(now) * 1e-9;
-  result.frames_per_second = result.seconds > 0 ? 1.0 / result.seconds : 0.0;
+  set_run_totals(result, now, m_clock);
   result.mac_utilization = m_stats.mac_utilization.value();
   return result;
 }

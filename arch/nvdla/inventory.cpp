@@ -1,5 +1,7 @@
 #include "arch/nvdla/inventory.h"
 
+#include "arch/common/dram_inventory.h"
+
 namespace qasim::arch::nvdla {
 
 std::vector<sim::cost::InventoryItem> inventory(const NvdlaParams& p) {
@@ -25,12 +27,7 @@ std::vector<sim::cost::InventoryItem> inventory(const NvdlaParams& p) {
        "requant lane",
        {p.mulshift_bits, p.accumulator_bits}},
       {"pdp", "adder", p.pdp_throughput, 1, "pooling lane", {p.accumulator_bits}},
-      {"dram",
-       "interface",
-       p.dram.channels,
-       p.dram.burst_bytes,
-       "bytes per burst",
-       {p.dram.burst_bytes * 8}},
+      dram_interface(p.dram),
   };
 }
 

@@ -1,5 +1,7 @@
 #include "arch/nvdla/params.h"
 
+#include "arch/common/numerics_params.h"
+
 namespace qasim::arch::nvdla {
 
 using sim::ParamSchema;
@@ -9,11 +11,7 @@ std::string to_string(Datapath d) {
 }
 
 kernels::Numerics NvdlaParams::numerics() const {
-  kernels::Numerics n;
-  n.requant = requant;
-  n.accumulator = {accumulator_bits, overflow};
-  n.mulshift_bits = mulshift_bits;
-  return n;
+  return numerics_of(*this);
 }
 
 namespace {
@@ -83,18 +81,9 @@ const ParamSchema<NvdlaParams>& NvdlaParams::schema() {
         s.add("pdp_throughput", &NvdlaParams::pdp_throughput, "taps/cycle",
               "planar data processor (pooling) rate")
             .range(1, 1024);
-        s.add("accumulator_bits", &NvdlaParams::accumulator_bits, "bits", "CACC width")
-            .range(16, 64);
-        s.add_choice("overflow", &NvdlaParams::overflow,
-                     {{"saturate", kernels::Overflow::Saturate}, {"wrap", kernels::Overflow::Wrap}},
-                     "what CACC does past its width");
-        s.add_choice("requant", &NvdlaParams::requant,
-                     {{"mulshift", kernels::RequantMode::MulShift},
-                      {"gemmlowp", kernels::RequantMode::Gemmlowp},
-                      {"onnx", kernels::RequantMode::OnnxFloat}},
-                     "SDP requantization (NVDLA: integer multiply and shift)");
-        s.add("mulshift_bits", &NvdlaParams::mulshift_bits, "bits", "SDP multiplier width")
-            .range(2, 31);
+        add_numerics_fields(
+            s, {"CACC width", "what CACC does past its width",
+                "SDP requantization (NVDLA: integer multiply and shift)", "SDP multiplier width"});
         s.rule([](const NvdlaParams& p) -> std::string {
           return p.cbuf_weight_banks < p.cbuf_banks
                      ? ""

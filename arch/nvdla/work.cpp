@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "workloads/errors.h"
 
@@ -12,8 +13,6 @@ using workloads::Layer;
 using workloads::OpKind;
 
 namespace {
-
-constexpr uint64_t kAlign = 4096;  // tensors start on their own DRAM pages
 
 uint64_t ceil_div(uint64_t a, uint64_t b) {
   return (a + b - 1) / b;
@@ -30,30 +29,16 @@ uint64_t tensor_bytes(const workloads::Shape3& s, const NvdlaParams& p) {
 
 DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
                      const NvdlaParams& params) {
-  DramLayout layout;
-  const size_t n = graph.layers.size();
-  layout.act.resize(n);
-  layout.weight.resize(n);
-  uint64_t next = 0;
-  const auto take = [&](uint64_t bytes) {
-    const uint64_t at = next;
-    next = ceil_div(next + bytes, kAlign) * kAlign;
-    return at;
+  DramSizing sizing;
+  sizing.aliases_input = [&](size_t i) { return program.layers[i].unit == Unit::None; };
+  sizing.output_bytes = [&](size_t i) {
+    return tensor_bytes(graph.layers[i].output_shape, params);
   };
-  for (size_t i = 0; i < n; ++i) {
-    const Layer& l = graph.layers[i];
-    layout.act[i] = program.layers[i].unit == Unit::None && i > 0
-                        ? layout.act[l.inputs[0]]
-                        : take(tensor_bytes(l.output_shape, params));
-    if (l.has_weights())
-      layout.weight[i] = take(u64(graph.weight_count(i)) * u64(params.element_bytes()));
-  }
-  layout.bytes = next;
-  if (next > u64(params.dram.capacity_bytes))
-    throw workloads::InputError(
-        "nvdla", fmt::format("the network needs {} bytes of DRAM, more than dram.capacity_bytes {}",
-                             next, params.dram.capacity_bytes));
-  return layout;
+  sizing.weight_bytes = [&](size_t i) -> std::optional<uint64_t> {
+    if (!graph.layers[i].has_weights()) return std::nullopt;
+    return u64(graph.weight_count(i)) * u64(params.element_bytes());
+  };
+  return plan_dram_pages(graph, sizing, "nvdla", params.dram.capacity_bytes);
 }
 
 std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCommand& cmd,
@@ -143,20 +128,9 @@ std::vector<size_t> add_mac_labels(const workloads::Graph& graph, CmacStats& cma
   std::vector<size_t> index(graph.layers.size());
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     if (!graph.layers[i].has_weights()) continue;
-    const std::string label = mac_label(graph, i);
-    const auto& labels = cmac.mac.labels();
-    index[i] = std::find(labels.begin(), labels.end(), label) != labels.end()
-                   ? cmac.mac.index_of(label)
-                   : cmac.mac.add_label(label);
+    index[i] = label_index(cmac.mac, mac_label(graph, i));
   }
   return index;
-}
-
-workloads::Graph timing_graph(const workloads::Graph& graph) {
-  workloads::Graph g = graph;
-  for (Layer& l : g.layers) l.weights = kernels::IntTensor();
-  g.infer_shapes();
-  return g;
 }
 
 UnitWork unit_work(const workloads::Graph& graph, const LayerCommand& cmd, const DramLayout& layout,

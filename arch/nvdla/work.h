@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "arch/common/dram_layout.h"
+#include "arch/common/timing_graph.h"
 #include "arch/nvdla/compiler.h"
 #include "arch/nvdla/params.h"
 #include "arch/nvdla/stats.h"
@@ -15,19 +17,9 @@
 
 namespace qasim::arch::nvdla {
 
-struct DramRequest {
-  uint64_t addr = 0;
-  uint64_t bytes = 0;
-};
-
-// Tensors in NCHW at element_bytes per value, weights [K, C/g, R, S], each on its own
-// 4 KiB page; a reinterpretation (Unit::None) shares its input's address.
-struct DramLayout {
-  std::vector<uint64_t> act;     // per layer: its output
-  std::vector<uint64_t> weight;  // per layer: its weights (weighted layers)
-  uint64_t bytes = 0;            // end of the last tensor
-};
-// InputError when the network does not fit dram.capacity_bytes.
+// Tensors in NCHW at element_bytes per value, weights [K, C/g, R, S]; a reinterpretation
+// (Unit::None) shares its input's address. InputError when the network does not fit
+// dram.capacity_bytes.
 DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
                      const NvdlaParams& params);
 
@@ -54,8 +46,6 @@ int64_t conv_macs(const LayerCommand& cmd);
 std::string mac_label(const workloads::Graph& graph, size_t layer);
 // Adds the labels of every weighted layer to cmac.mac; returns each layer's label index.
 std::vector<size_t> add_mac_labels(const workloads::Graph& graph, CmacStats& cmac);
-// The graph with shapes inferred and weights dropped: all the timing needs.
-workloads::Graph timing_graph(const workloads::Graph& graph);
 
 // A standalone PDP or SDP layer: read its inputs, process, write its output.
 struct UnitWork {

@@ -4,32 +4,22 @@
 
 #include <string>
 
-#include "arch/accelerator.h"
+#include "arch/common/params_accelerator.h"
 #include "arch/unpu/params.h"
 
 namespace qasim::arch::unpu {
 
-class UnpuAccelerator : public Accelerator {
+class UnpuAccelerator : public ParamsAccelerator<UnpuParams> {
  public:
-  UnpuAccelerator(std::string name, const UnpuParams& params);
+  using ParamsAccelerator::ParamsAccelerator;
 
-  const std::string& name() const override { return m_name; }
-  double clock_mhz() const override { return m_params.clock_mhz; }
   // At max_weight_bits-wide weights (864 on the preset, 345.6 GOPS at 200 MHz); narrower
   // weights run faster: UnpuParams::peak_macs_per_cycle(bits).
   int64_t peak_macs_per_cycle() const override;
-  kernels::Numerics numerics() const override { return m_params.numerics(); }
-  std::string params_yaml() const override;
   RunResult run(const workloads::Graph& graph, Mode mode) const override;
   std::vector<kernels::IntTensor> execute(const workloads::Graph& graph,
                                           const kernels::IntTensor& input) const override;
   std::vector<sim::cost::InventoryItem> inventory() const override;
-
-  const UnpuParams& params() const { return m_params; }
-
- private:
-  std::string m_name;
-  UnpuParams m_params;
 };
 
 }  // namespace qasim::arch::unpu

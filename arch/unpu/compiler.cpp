@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "arch/common/layer_shape.h"
 #include "workloads/errors.h"
 
 namespace qasim::arch::unpu {
@@ -27,10 +28,6 @@ std::string to_string(Unit u) {
 
 namespace {
 
-std::string where(const Graph& g, const Layer& l) {
-  return fmt::format("model '{}', layer '{}'", g.name, l.name);
-}
-
 int64_t ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;
 }
@@ -38,41 +35,10 @@ int64_t ceil_div(int64_t a, int64_t b) {
 void check_activations(const Graph& g, const Layer& l, const UnpuParams& p) {
   for (int in : l.inputs)
     if (const int bits = g.layers[in].output_q.bits; bits > p.activation_bits)
-      throw InputError(where(g, l),
+      throw InputError(layer_place(g, l),
                        fmt::format("{}-bit input activations do not fit the {}-bit activation "
                                    "datapath (activation_bits)",
                                    bits, p.activation_bits));
-}
-
-ConvShape conv_shape(const Graph& g, const Layer& l) {
-  const workloads::Shape3 in = g.layers[l.inputs[0]].output_shape;
-  ConvShape s;
-  if (l.kind == OpKind::FullyConnected) {
-    s.in_c = static_cast<int>(in.elements());
-    s.in_h = s.in_w = 1;
-  } else {
-    s.in_c = in.c;
-    s.in_h = in.h;
-    s.in_w = in.w;
-    s.geometry = l.geometry;
-  }
-  s.out_c = l.out_channels;
-  s.out_h = s.geometry.out_h(s.in_h);
-  s.out_w = s.geometry.out_w(s.in_w);
-  return s;
-}
-
-// Input positions [first, last) that outputs [o0, o1) read along one axis, clamped.
-std::pair<int, int> input_span(int o0, int o1, int stride, int pad, int dilation, int kernel,
-                               int extent) {
-  const int first = o0 * stride - pad;
-  const int last = (o1 - 1) * stride - pad + dilation * (kernel - 1) + 1;
-  return {std::max(first, 0), std::min(last, extent)};
-}
-
-// Input extent the largest window of `outputs` outputs spans (unclamped start).
-int64_t span_of(int outputs, int stride, int dilation, int kernel) {
-  return int64_t{outputs - 1} * stride + int64_t{dilation} * (kernel - 1) + 1;
 }
 
 // The largest divisor of `cores` not above `chunks`: core groups that share the chunks.
@@ -105,15 +71,15 @@ void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, Layer
       break;
     }
   if (cmd.k_step == 0)
-    throw InputError(where(graph, l),
+    throw InputError(layer_place(graph, l),
                      fmt::format("one output channel's weights ({} reduction elements at {} "
                                  "bits per core) do not fit the {}-byte weight memory tile",
                                  per_core, cmd.coding.planes, p.weight_tile_bytes()));
   const int64_t bpe = p.activation_bytes();
   const kernels::ConvGeometry& g = s.geometry;
   const auto fits = [&](int rows, int cols) {
-    return std::min<int64_t>(span_of(rows, g.stride_h, g.dilation_h, g.kernel_h), s.in_h) *
-               std::min<int64_t>(span_of(cols, g.stride_w, g.dilation_w, g.kernel_w), s.in_w) *
+    return std::min<int64_t>(window_span(rows, g.stride_h, g.dilation_h, g.kernel_h), s.in_h) *
+               std::min<int64_t>(window_span(cols, g.stride_w, g.dilation_w, g.kernel_w), s.in_w) *
                s.group_in() * bpe <=
            p.feature_tile_bytes();
   };
@@ -131,7 +97,7 @@ void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, Layer
       return;
     }
   throw InputError(
-      where(graph, l),
+      layer_place(graph, l),
       fmt::format(
           "one output needs {} channels x {} x {} inputs ({} bytes), more than the "
           "{}-byte feature memory tile",
@@ -188,7 +154,7 @@ Unit unit_of(const Graph& g, const Layer& l) {
     case OpKind::Flatten:
       return l.output_q == g.layers[l.inputs[0]].output_q ? Unit::None : Unit::Simd;
   }
-  throw InputError(where(g, l), "layer kind the UNPU compiler does not know");
+  throw InputError(layer_place(g, l), "layer kind the UNPU compiler does not know");
 }
 
 }  // namespace
@@ -209,7 +175,7 @@ Program compile(const Graph& graph, const UnpuParams& params) {
     if (cmd.unit == Unit::Lbpe) {
       cmd.coding = weight_coding(l.weight_q);
       if (cmd.coding.planes > params.max_weight_bits)
-        throw InputError(where(g, l),
+        throw InputError(layer_place(g, l),
                          fmt::format("{}-bit weights ({}) are wider than the LBPE's {} bit "
                                      "planes (max_weight_bits)",
                                      cmd.coding.planes, kernels::to_string(l.weight_q.scheme),

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/common/layer_shape.h"
 #include "arch/unpu/lbpe.h"
 #include "arch/unpu/params.h"
 #include "kernels/ops.h"
@@ -33,17 +34,6 @@ enum class Unit {
   Simd,  // DMA -> SIMD core (pool, add, concat, rescale) -> DMA
 };
 std::string to_string(Unit u);
-
-// A convolution seen by the hardware (FC as 1x1 over a 1x1 plane of flattened channels).
-struct ConvShape {
-  int in_c = 0, in_h = 0, in_w = 0;
-  int out_c = 0, out_h = 0, out_w = 0;
-  kernels::ConvGeometry geometry;
-  int group_in() const { return in_c / geometry.groups; }
-  int group_out() const { return out_c / geometry.groups; }
-  // Products per output: the length of the dot product an output needs.
-  int64_t reduction() const { return int64_t{group_in()} * geometry.kernel_h * geometry.kernel_w; }
-};
 
 // Output channels [k0, k1), output rows [oy0, oy1) and columns [ox0, ox1) of group
 // `group`, over the whole reduction.

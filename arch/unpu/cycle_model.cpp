@@ -4,79 +4,9 @@
 #include <systemc>
 
 #include "arch/unpu/cycle_units.h"
-#include "arch/unpu/dram_port.h"
+#include "sim/layer_sequencer.h"
 
 namespace qasim::arch::unpu {
-
-namespace {
-
-// The RISC controller: starts each layer when it sees the previous one done, and records
-// the per-layer stats.
-class Controller : public sc_core::sc_module {
- public:
-  sc_core::sc_in<bool> clk;
-  sim::Channel<size_t> done{"done", kDeepChannel};
-  std::vector<sim::Channel<size_t>*> lbpe_units;  // loader, cores, aggregation, SIMD, writer
-  std::vector<sim::Channel<size_t>*> simd_units;  // loader, SIMD, writer
-  std::vector<LayerTiming> layers;
-  bool finished = false;
-
-  Controller(sc_core::sc_module_name name, const CycleContext& ctx, sim::StatsRecorder& recorder)
-      : sc_core::sc_module(name), clk("clk"), m_ctx(ctx), m_recorder(recorder) {
-    SC_HAS_PROCESS(Controller);
-    SC_METHOD(on_edge);
-    sensitive << clk.pos();
-    dont_initialize();
-  }
-
- private:
-  void on_edge() {
-    const uint64_t c = m_cycle++;
-    if (m_waiting && done.valid()) {
-      done.pop();
-      finish(c);
-    }
-    while (!m_waiting && layers.size() < m_ctx.program.layers.size()) {
-      const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
-      m_recorder.begin_layer(cmd.name);
-      m_start = c;
-      m_busy_before = m_ctx.stats.lbpe.busy_cycles.value();
-      m_macs_before = m_ctx.stats.lbpe.macs.value();
-      if (cmd.unit == Unit::None) {
-        finish(c);
-        continue;
-      }
-      for (sim::Channel<size_t>* unit : cmd.unit == Unit::Lbpe ? lbpe_units : simd_units)
-        unit->push(cmd.layer);
-      m_waiting = true;
-    }
-    if (!m_waiting && !finished) {
-      finished = true;
-      sc_core::sc_stop();
-    }
-  }
-
-  void finish(uint64_t c) {
-    const LayerCommand& cmd = m_ctx.program.layers[layers.size()];
-    LayerTiming lt;
-    lt.start = m_start;
-    lt.cycles = c - m_start;
-    lt.core_cycles = m_ctx.stats.lbpe.busy_cycles.value() - m_busy_before;
-    lt.macs = static_cast<int64_t>(m_ctx.stats.lbpe.macs.value() - m_macs_before);
-    finish_layer(cmd, m_ctx.params, lt, m_ctx.stats);
-    m_recorder.end_layer();
-    layers.push_back(lt);
-    m_waiting = false;
-  }
-
-  const CycleContext& m_ctx;
-  sim::StatsRecorder& m_recorder;
-  bool m_waiting = false;
-  uint64_t m_start = 0, m_busy_before = 0, m_macs_before = 0;
-  uint64_t m_cycle = 0;
-};
-
-}  // namespace
 
 CycleModel::CycleModel(const workloads::Graph& graph, const UnpuParams& params)
     : m_graph(timing_graph(graph)),
@@ -93,13 +23,43 @@ TimingResult CycleModel::run() {
   const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label};
   // Edges are counted, so the period only has to be positive; seconds come from clock_mhz.
   sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
-  DramPort dram("dram_port", m_dram);
+  DramPort dram("dram_port", m_dram, kDramClients, kLoader);
   Loader loader("loader", ctx, dram);
   DnnCores cores("dnn_cores", ctx);
   Aggregator aggregation("aggregation", ctx);
   SimdCore simd("simd", ctx);
   Writer writer("writer", ctx, dram);
-  Controller controller("controller", ctx, *m_recorder);
+  // The RISC controller: starts each layer when it sees the previous one done, and records
+  // the per-layer stats.
+  std::vector<LayerTiming> layers;
+  uint64_t busy_before = 0, macs_before = 0;
+  sim::LayerSequencer::Hooks hooks;
+  hooks.layers = m_program.layers.size();
+  hooks.name = [&](size_t i) { return m_program.layers[i].name; };
+  hooks.start = [&](size_t i) {
+    const LayerCommand& cmd = m_program.layers[i];
+    busy_before = m_stats.lbpe.busy_cycles.value();
+    macs_before = m_stats.lbpe.macs.value();
+    if (cmd.unit == Unit::None) return false;
+    if (cmd.unit == Unit::Lbpe)
+      for (sim::Channel<size_t>* unit : {&loader.commands, &cores.commands, &aggregation.commands,
+                                         &simd.commands, &writer.commands})
+        unit->push(cmd.layer);
+    else
+      for (sim::Channel<size_t>* unit : {&loader.commands, &simd.commands, &writer.commands})
+        unit->push(cmd.layer);
+    return true;
+  };
+  hooks.finish = [&](size_t i, uint64_t start, uint64_t end) {
+    LayerTiming lt;
+    lt.start = start;
+    lt.cycles = end - start;
+    lt.core_cycles = m_stats.lbpe.busy_cycles.value() - busy_before;
+    lt.macs = static_cast<int64_t>(m_stats.lbpe.macs.value() - macs_before);
+    finish_layer(m_program.layers[i], m_params, lt, m_stats);
+    layers.push_back(lt);
+  };
+  sim::LayerSequencer controller("controller", *m_recorder, hooks);
   loader.to_cores = &cores.loaded;
   loader.to_simd = &simd.tiles;
   cores.freed = &loader.freed;
@@ -107,9 +67,6 @@ TimingResult CycleModel::run() {
   aggregation.next = &simd.tiles;
   simd.next = &writer.tiles;
   writer.layer_done = &controller.done;
-  controller.lbpe_units = {&loader.commands, &cores.commands, &aggregation.commands, &simd.commands,
-                           &writer.commands};
-  controller.simd_units = {&loader.commands, &simd.commands, &writer.commands};
   dram.clk(clk);
   loader.clk(clk);
   cores.clk(clk);
@@ -121,7 +78,7 @@ TimingResult CycleModel::run() {
   if (!controller.finished)
     throw std::logic_error("unpu cycle model stopped before the last layer");
   m_recorder->finalize();
-  return finish_run(controller.layers, m_clock, m_stats);
+  return finish_run(std::move(layers), m_clock, m_stats);
 }
 
 }  // namespace qasim::arch::unpu

@@ -11,12 +11,18 @@
 #include <systemc>
 #include <vector>
 
-#include "arch/unpu/dram_port.h"
 #include "arch/unpu/stats.h"
 #include "arch/unpu/work.h"
 #include "sim/channel.h"
+#include "sim/dram_port.h"
 
 namespace qasim::arch::unpu {
+
+using sim::DramPort;
+using sim::kDeepChannel;
+
+// DRAM port clients in the order the port serves them each edge: the writer first.
+enum DramClient : size_t { kWriter, kLoader, kDramClients };
 
 // What every unit reads: the compiled program and where its tensors live.
 struct CycleContext {

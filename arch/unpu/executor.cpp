@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "arch/common/execute_layers.h"
 #include "arch/unpu/lbpe.h"
 #include "kernels/ops.h"
 #include "workloads/golden_engine.h"
@@ -118,36 +119,23 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
 std::vector<IntTensor> execute(const Graph& graph, const Program& program, const UnpuParams& params,
                                const IntTensor& input) {
   const kernels::Numerics numerics = params.numerics();
-  std::vector<IntTensor> out(graph.layers.size());
-  out[0] = input;
-  for (size_t i = 1; i < graph.layers.size(); ++i) {
-    const Layer& l = graph.layers[i];
-    const LayerCommand& cmd = program.layers.at(i);
-    std::vector<const IntTensor*> in;
-    for (int k : l.inputs) in.push_back(&out[k]);
-    const workloads::Shape3 os = l.output_shape;
-    switch (cmd.unit) {
-      case Unit::Lbpe: {
+  return execute_layers(
+      graph, input, [&](size_t i) { return program.layers.at(i).unit == Unit::None; },
+      [&](size_t i, const std::vector<const IntTensor*>& in) {
+        const Layer& l = graph.layers[i];
+        const LayerCommand& cmd = program.layers.at(i);
+        // The SIMD core's pooling, add, concat and rescale are the kernels/ integer ops the
+        // golden reference also runs (kernels::max_pool, avg_pool, add, rescale, ...).
+        if (cmd.unit != Unit::Lbpe) return workloads::run_layer(graph, i, in, numerics);
         AccTensor acc = accumulate_lbpe(graph, cmd, params, *in[0]);
         kernels::apply_overflow(acc, numerics.accumulator);
         const auto [lo, hi] =
             kernels::activation_bounds(l.activation, l.output_q, l.clip_lo, l.clip_hi);
         const kernels::Requantizer requant(numerics, graph.layers[l.inputs[0]].output_q.scale[0],
                                            l.weight_q.scale, l.output_q, lo, hi);
-        out[i] = requant.apply(acc).reshaped({acc.dim(0), os.c, os.h, os.w});
-        break;
-      }
-      case Unit::None:
-        out[i] = in[0]->reshaped({in[0]->dim(0), os.c, os.h, os.w});
-        break;
-      case Unit::Simd:
-        // The SIMD core's pooling, add, concat and rescale are the kernels/ integer ops the
-        // golden reference also runs (kernels::max_pool, avg_pool, add, rescale, ...).
-        out[i] = workloads::run_layer(graph, i, in, numerics);
-        break;
-    }
-  }
-  return out;
+        const workloads::Shape3 os = l.output_shape;
+        return requant.apply(acc).reshaped({acc.dim(0), os.c, os.h, os.w});
+      });
 }
 
 }  // namespace qasim::arch::unpu

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "arch/common/run_totals.h"
+
 namespace qasim::arch::unpu {
 
 void finish_layer(const LayerCommand& cmd, const UnpuParams& params, LayerTiming& lt,
@@ -22,9 +24,7 @@ TimingResult finish_run(std::vector<LayerTiming> layers, const sim::ClockDomain&
                         const UnpuStats& stats) {
   TimingResult r;
   r.layers = std::move(layers);
-  for (const LayerTiming& l : r.layers) r.cycles += l.cycles;
-  r.seconds = clock.ns(r.cycles) * 1e-9;
-  r.frames_per_second = r.seconds > 0 ? 1.0 / r.seconds : 0.0;
+  set_run_totals(r, total_cycles(r.layers), clock);
   r.utilization = stats.utilization.value();
   return r;
 }

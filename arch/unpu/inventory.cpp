@@ -1,5 +1,7 @@
 #include "arch/unpu/inventory.h"
 
+#include "arch/common/dram_inventory.h"
+
 #include "arch/unpu/actions.h"
 
 namespace qasim::arch::unpu {
@@ -36,12 +38,7 @@ std::vector<sim::cost::InventoryItem> inventory(const UnpuParams& p) {
        2},
       {"aggregation", "adder", p.aggregation_rate, 1, "adder", {p.accumulator_bits}},
       {"simd", "multiplier", p.simd_lanes, 1, "lane", {p.mulshift_bits, p.accumulator_bits}},
-      {"dram",
-       "interface",
-       p.dram.channels,
-       p.dram.burst_bytes,
-       "bytes per burst",
-       {p.dram.burst_bytes * 8}},
+      dram_interface(p.dram),
   };
 }
 

@@ -1,15 +1,13 @@
 #include "arch/unpu/params.h"
 
+#include "arch/common/numerics_params.h"
+
 namespace qasim::arch::unpu {
 
 using sim::ParamSchema;
 
 kernels::Numerics UnpuParams::numerics() const {
-  kernels::Numerics n;
-  n.requant = requant;
-  n.accumulator = {accumulator_bits, overflow};
-  n.mulshift_bits = mulshift_bits;
-  return n;
+  return numerics_of(*this);
 }
 
 namespace {
@@ -84,19 +82,9 @@ const ParamSchema<UnpuParams>& UnpuParams::schema() {
         s.add("clock_mhz", &UnpuParams::clock_mhz, "MHz", "core clock").range(1.0, 10000.0);
         s.add_group("dram", &UnpuParams::dram, sim::DramParams::schema(),
                     "DRAM behind the DMA (cycles of the core clock)");
-        s.add("accumulator_bits", &UnpuParams::accumulator_bits, "bits",
-              "width of the aggregated partial sum")
-            .range(16, 64);
-        s.add_choice("overflow", &UnpuParams::overflow,
-                     {{"saturate", kernels::Overflow::Saturate}, {"wrap", kernels::Overflow::Wrap}},
-                     "what the aggregation core does past accumulator_bits");
-        s.add_choice("requant", &UnpuParams::requant,
-                     {{"mulshift", kernels::RequantMode::MulShift},
-                      {"gemmlowp", kernels::RequantMode::Gemmlowp},
-                      {"onnx", kernels::RequantMode::OnnxFloat}},
-                     "SIMD-core requantization");
-        s.add("mulshift_bits", &UnpuParams::mulshift_bits, "bits", "SIMD multiplier width")
-            .range(2, 31);
+        add_numerics_fields(s, {"width of the aggregated partial sum",
+                                "what the aggregation core does past accumulator_bits",
+                                "SIMD-core requantization", "SIMD multiplier width"});
         s.rule([](const UnpuParams& p) -> std::string {
           return p.accumulator_bits >= p.activation_bits + 2
                      ? ""

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "workloads/errors.h"
 
@@ -12,8 +13,6 @@ using workloads::Layer;
 using workloads::OpKind;
 
 namespace {
-
-constexpr uint64_t kAlign = 4096;
 
 uint64_t ceil_div(uint64_t a, uint64_t b) {
   return (a + b - 1) / b;
@@ -29,30 +28,15 @@ uint64_t act_bytes(const workloads::Shape3& s, const UnpuParams& p) {
 
 DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
                      const UnpuParams& params) {
-  DramLayout layout;
-  const size_t n = graph.layers.size();
-  layout.act.resize(n);
-  layout.weight.resize(n);
-  uint64_t next = 0;
-  const auto take = [&](uint64_t bytes) {
-    const uint64_t at = next;
-    next = ceil_div(next + bytes, kAlign) * kAlign;
-    return at;
-  };
-  for (size_t i = 0; i < n; ++i) {
-    const Layer& l = graph.layers[i];
+  DramSizing sizing;
+  sizing.aliases_input = [&](size_t i) { return program.layers[i].unit == Unit::None; };
+  sizing.output_bytes = [&](size_t i) { return act_bytes(graph.layers[i].output_shape, params); };
+  sizing.weight_bytes = [&](size_t i) -> std::optional<uint64_t> {
     const LayerCommand& cmd = program.layers[i];
-    layout.act[i] = cmd.unit == Unit::None && i > 0 ? layout.act[l.inputs[0]]
-                                                    : take(act_bytes(l.output_shape, params));
-    if (cmd.unit == Unit::Lbpe)
-      layout.weight[i] = take(ceil_div(u64(graph.weight_count(i)) * u64(cmd.coding.planes), 8));
-  }
-  layout.bytes = next;
-  if (next > u64(params.dram.capacity_bytes))
-    throw workloads::InputError(
-        "unpu", fmt::format("the network needs {} bytes of DRAM, more than dram.capacity_bytes {}",
-                            next, params.dram.capacity_bytes));
-  return layout;
+    if (cmd.unit != Unit::Lbpe) return std::nullopt;
+    return ceil_div(u64(graph.weight_count(i)) * u64(cmd.coding.planes), 8);
+  };
+  return plan_dram_pages(graph, sizing, "unpu", params.dram.capacity_bytes);
 }
 
 std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCommand& cmd,
@@ -193,11 +177,7 @@ std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program&
   std::vector<size_t> index(graph.layers.size());
   for (const LayerCommand& cmd : program.layers) {
     if (cmd.unit != Unit::Lbpe) continue;
-    const std::string label = mac_label(graph, cmd);
-    const auto& labels = lbpe.mac.labels();
-    index[cmd.layer] = std::find(labels.begin(), labels.end(), label) != labels.end()
-                           ? lbpe.mac.index_of(label)
-                           : lbpe.mac.add_label(label);
+    index[cmd.layer] = label_index(lbpe.mac, mac_label(graph, cmd));
   }
   return index;
 }
@@ -205,13 +185,6 @@ std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program&
 uint64_t lane_slots(const LayerCommand& cmd, uint64_t cycles, const UnpuParams& p) {
   const bool binary = cmd.unit == Unit::Lbpe && cmd.coding.binary;
   return cycles * u64(p.lbpes()) * u64(p.chunk(binary)) * u64(p.lanes);
-}
-
-workloads::Graph timing_graph(const workloads::Graph& graph) {
-  workloads::Graph g = graph;
-  for (Layer& l : g.layers) l.weights = kernels::IntTensor();
-  g.infer_shapes();
-  return g;
 }
 
 }  // namespace qasim::arch::unpu

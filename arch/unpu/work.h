@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "arch/common/dram_layout.h"
+#include "arch/common/timing_graph.h"
 #include "arch/unpu/compiler.h"
 #include "arch/unpu/params.h"
 #include "arch/unpu/stats.h"
@@ -14,20 +16,9 @@
 
 namespace qasim::arch::unpu {
 
-struct DramRequest {
-  uint64_t addr = 0;
-  uint64_t bytes = 0;
-};
-
 // Activations NCHW at activation_bytes per value; weights [K, C/g, R, S] packed at their
-// bit planes per weight; every tensor on its own 4 KiB page; a reinterpretation shares its
-// input's address.
-struct DramLayout {
-  std::vector<uint64_t> act;
-  std::vector<uint64_t> weight;
-  uint64_t bytes = 0;
-};
-// InputError when the network does not fit dram.capacity_bytes.
+// bit planes per weight; a reinterpretation shares its input's address. InputError when
+// the network does not fit dram.capacity_bytes.
 DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
                      const UnpuParams& params);
 
@@ -77,7 +68,5 @@ std::vector<size_t> add_mac_labels(const workloads::Graph& graph, const Program&
 // The bit-MAC slots of `cycles` at the weight coding of `cmd` (the multi-bit chunk for
 // layers without weights).
 uint64_t lane_slots(const LayerCommand& cmd, uint64_t cycles, const UnpuParams& params);
-// The graph with shapes inferred and weights dropped: all the timing needs.
-workloads::Graph timing_graph(const workloads::Graph& graph);
 
 }  // namespace qasim::arch::unpu

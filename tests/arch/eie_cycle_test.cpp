@@ -6,6 +6,7 @@
 #include "../sim/sc_child.h"
 #include "arch/eie/cycle_model.h"
 #include "arch/eie/fast_model.h"
+#include "arch_support.h"
 #include "eie_support.h"
 #include "workloads/zoo/zoo.h"
 
@@ -21,9 +22,7 @@ std::vector<uint64_t> flatten(const EieResult& r, const sim::StatsRecorder& rec)
     const LayerTiming& l = r.layers[i];
     out.insert(out.end(),
                {l.start, l.cycles, l.busiest_pe, l.stall_cycles, static_cast<uint64_t>(l.macs)});
-    for (size_t e = 0; e < rec.entries().size(); ++e)
-      if (rec.entries()[e].kind == sim::StatKind::Counter)
-        out.push_back(rec.layers().at(i).values[e].count);
+    ::qasim::arch::testing::append_layer_counters(rec, i, out);
   }
   return out;
 }

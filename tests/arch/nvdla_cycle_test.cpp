@@ -11,6 +11,9 @@
 namespace qasim::arch::nvdla {
 namespace {
 
+using ::qasim::arch::testing::append_layer_counters;
+using ::qasim::arch::testing::append_total_counters;
+using ::qasim::arch::testing::expect_same_entries;
 using testing::preset;
 using testing::single_conv;
 
@@ -21,12 +24,9 @@ std::vector<uint64_t> flatten(const FastResult& r, const sim::StatsRecorder& rec
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerTiming& l = r.layers[i];
     out.insert(out.end(), {l.start, l.cycles, l.mac_cycles, static_cast<uint64_t>(l.macs)});
-    for (size_t e = 0; e < rec.entries().size(); ++e)
-      if (rec.entries()[e].kind == sim::StatKind::Counter)
-        out.push_back(rec.layers().at(i).values[e].count);
+    append_layer_counters(rec, i, out);
   }
-  for (size_t e = 0; e < rec.entries().size(); ++e)
-    if (rec.entries()[e].kind == sim::StatKind::Counter) out.push_back(rec.totals()[e].count);
+  append_total_counters(rec, out);
   return out;
 }
 
@@ -38,8 +38,7 @@ void expect_cycle_equals_fast(const workloads::Graph& g, const NvdlaParams& p) {
     const FastResult r = cycle.run();
     return flatten(r, cycle.recorder());
   });
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t k = 0; k < want.size(); ++k) ASSERT_EQ(got[k], want[k]) << "entry " << k;
+  expect_same_entries(got, want);
 }
 
 kernels::ConvGeometry conv(int k, int pad) {

@@ -10,6 +10,7 @@
 #include "arch/nvdla/compiler.h"
 #include "arch/nvdla/executor.h"
 #include "arch/nvdla/params.h"
+#include "arch_support.h"
 #include "workloads/golden_engine.h"
 #include "workloads/graph.h"
 
@@ -19,14 +20,7 @@ inline NvdlaParams preset(const std::string& name) {
   return NvdlaParams::schema().preset_value(name);
 }
 
-inline kernels::IntTensor random_input(const workloads::Graph& g, int n, uint32_t seed) {
-  const workloads::Shape3 s = g.input().output_shape;
-  std::mt19937 rng(seed);
-  kernels::IntTensor x({n, s.c, s.h, s.w});
-  const int32_t lo = g.input().output_q.qmin(), hi = g.input().output_q.qmax();
-  for (int64_t k = 0; k < x.size(); ++k) x[k] = lo + static_cast<int32_t>(rng() % (hi - lo + 1));
-  return x;
-}
+using ::qasim::arch::testing::random_input;
 
 // Input [c, h, w] -> one conv with random weights (per-channel scales, zero points on the
 // input) and a ReLU; `geometry.groups` may make it grouped or depthwise.
@@ -72,10 +66,7 @@ inline void expect_bit_exact(workloads::Graph g, const NvdlaParams& p, int batch
   workloads::GoldenEngine golden(g, p.numerics());
   const std::vector<kernels::IntTensor> want = golden.run_all(x);
   const std::vector<kernels::IntTensor> got = execute(g, program, p, x);
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < want.size(); ++i)
-    ASSERT_TRUE(got[i] == want[i]) << g.name << " layer " << i << " '" << g.layers[i].name << "' ("
-                                   << workloads::to_string(g.layers[i].kind) << ") differs";
+  ::qasim::arch::testing::expect_layers_identical(g, want, got);
 }
 
 }  // namespace qasim::arch::nvdla::testing

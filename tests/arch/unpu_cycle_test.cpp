@@ -11,6 +11,9 @@
 namespace qasim::arch::unpu {
 namespace {
 
+using ::qasim::arch::testing::append_layer_counters;
+using ::qasim::arch::testing::append_total_counters;
+using ::qasim::arch::testing::expect_same_entries;
 using testing::conv_geometry;
 using testing::preset;
 using testing::single_layer;
@@ -20,12 +23,9 @@ std::vector<uint64_t> flatten(const TimingResult& r, const sim::StatsRecorder& r
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerTiming& l = r.layers[i];
     out.insert(out.end(), {l.start, l.cycles, l.core_cycles, static_cast<uint64_t>(l.macs)});
-    for (size_t e = 0; e < rec.entries().size(); ++e)
-      if (rec.entries()[e].kind == sim::StatKind::Counter)
-        out.push_back(rec.layers().at(i).values[e].count);
+    append_layer_counters(rec, i, out);
   }
-  for (size_t e = 0; e < rec.entries().size(); ++e)
-    if (rec.entries()[e].kind == sim::StatKind::Counter) out.push_back(rec.totals()[e].count);
+  append_total_counters(rec, out);
   return out;
 }
 
@@ -37,8 +37,7 @@ void expect_cycle_equals_fast(const workloads::Graph& g, const UnpuParams& p) {
     const TimingResult r = cycle.run();
     return flatten(r, cycle.recorder());
   });
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t k = 0; k < want.size(); ++k) ASSERT_EQ(got[k], want[k]) << "entry " << k;
+  expect_same_entries(got, want);
 }
 
 TEST(UnpuCycleModel, HandDerivedTinyConv) {

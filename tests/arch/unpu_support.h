@@ -10,6 +10,7 @@
 #include "arch/unpu/compiler.h"
 #include "arch/unpu/executor.h"
 #include "arch/unpu/params.h"
+#include "arch_support.h"
 #include "workloads/golden_engine.h"
 #include "workloads/graph.h"
 
@@ -19,15 +20,7 @@ inline UnpuParams preset() {
   return UnpuParams::schema().preset_value("unpu");
 }
 
-inline kernels::IntTensor random_input(const workloads::Graph& g, int n, uint32_t seed) {
-  const workloads::Shape3 s = g.input().output_shape;
-  std::mt19937 rng(seed);
-  kernels::IntTensor x({n, s.c, s.h, s.w});
-  const int64_t lo = g.input().output_q.qmin(), hi = g.input().output_q.qmax();
-  for (int64_t k = 0; k < x.size(); ++k)
-    x[k] = static_cast<int32_t>(lo + static_cast<int64_t>(rng() % (hi - lo + 1)));
-  return x;
-}
+using ::qasim::arch::testing::random_input;
 
 // Random integer weights of `bits` bits: +-1 (binary) at 1 bit, else uniform signed.
 inline kernels::QuantParams weight_quant(int bits, int k, std::mt19937& rng) {
@@ -100,10 +93,7 @@ inline void expect_bit_exact(workloads::Graph g, const UnpuParams& p, int batch,
   workloads::GoldenEngine golden(g, p.numerics());
   const std::vector<kernels::IntTensor> want = golden.run_all(x);
   const std::vector<kernels::IntTensor> got = execute(g, program, p, x);
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < want.size(); ++i)
-    ASSERT_TRUE(got[i] == want[i]) << g.name << " layer " << i << " '" << g.layers[i].name << "' ("
-                                   << workloads::to_string(g.layers[i].kind) << ") differs";
+  ::qasim::arch::testing::expect_layers_identical(g, want, got);
 }
 
 }  // namespace qasim::arch::unpu::testing
