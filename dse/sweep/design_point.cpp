@@ -18,7 +18,8 @@ namespace qasim::dse {
 std::string Workload::canonical() const {
   std::string out = fmt::format("model: {}\ndataset: {}\nimages: {}\n", model, dataset, images);
   if (is_zoo()) out += fmt::format("width: {}\nseed: {}\n", width, seed);
-  if (!trained.empty()) out += fmt::format("trained: {}\n", trained);
+  // The folder as the spec names it, so a point's hash does not depend on the checkout.
+  if (!trained.empty()) out += fmt::format("trained: {}\n", trained_as_written);
   return out;
 }
 

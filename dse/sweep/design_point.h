@@ -25,6 +25,7 @@ struct Workload {
   // precision's label (w4a4.onnx); a precision without one runs untrained. Resolved
   // against the spec's folder; empty: none.
   std::string trained;
+  std::string trained_as_written;  // the spec's text, what the config hash covers
   bool is_zoo() const { return model.rfind("zoo:", 0) == 0; }
   std::string canonical() const;
 };

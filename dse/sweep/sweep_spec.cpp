@@ -83,6 +83,7 @@ Workload parse_workload(const Reader& r, const YAML::Node& n) {
     if (!std::filesystem::is_directory(resolved))
       r.fail(t, fmt::format("'trained' folder '{}' does not exist", resolved.string()));
     w.trained = resolved.lexically_normal().string();
+    w.trained_as_written = dir.string();
   }
   return w;
 }
