@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "arch/common/int_math.h"
 #include "workloads/errors.h"
 
 namespace qasim::arch::nvdla {
@@ -13,13 +14,6 @@ using workloads::Layer;
 using workloads::OpKind;
 
 namespace {
-
-uint64_t ceil_div(uint64_t a, uint64_t b) {
-  return (a + b - 1) / b;
-}
-uint64_t u64(int64_t v) {
-  return static_cast<uint64_t>(v);
-}
 
 uint64_t tensor_bytes(const workloads::Shape3& s, const NvdlaParams& p) {
   return u64(s.elements()) * u64(p.element_bytes());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "arch/common/int_math.h"
 #include "workloads/errors.h"
 
 namespace qasim::arch::unpu {
@@ -14,12 +15,6 @@ using workloads::OpKind;
 
 namespace {
 
-uint64_t ceil_div(uint64_t a, uint64_t b) {
-  return (a + b - 1) / b;
-}
-uint64_t u64(int64_t v) {
-  return static_cast<uint64_t>(v);
-}
 uint64_t act_bytes(const workloads::Shape3& s, const UnpuParams& p) {
   return u64(s.elements()) * u64(p.activation_bytes());
 }
