@@ -25,6 +25,7 @@ std::string Workload::canonical() const {
 
 std::string PrecisionAssignment::label() const {
   if (as_model) return "model";
+  if (compressed) return fmt::format("c{}a{}-d{:g}", wbits, abits, density * 100);
   std::string out = fmt::format("w{}a{}", wbits, abits);
   if (wbits >= 2 && scheme != "uniform") out += "-" + scheme;
   if (layers.empty()) return out;
@@ -45,6 +46,7 @@ std::string PrecisionAssignment::canonical() const {
   std::string out = fmt::format(
       "precision:\n  wbits: {}\n  abits: {}\n  scheme: {}\n  method: {}\n  first_last_bits: {}\n",
       wbits, abits, wbits == 1 ? "binary" : scheme, method, first_last_bits);
+  if (compressed) out += fmt::format("  compressed: {{density: {}}}\n", density);
   if (!layers.empty()) {
     out += "  layers:\n";
     for (const auto& [name, bits] : layers)
@@ -153,6 +155,8 @@ nlohmann::json point_to_json(const DesignPoint& p) {
             {"scheme", p.precision.scheme},
             {"method", p.precision.method},
             {"first_last_bits", p.precision.first_last_bits},
+            {"compressed", p.precision.compressed},
+            {"density", p.precision.density},
             {"layers", layers}}},
           {"mode", p.mode},
           {"config_text", p.config_text},
@@ -175,6 +179,8 @@ DesignPoint point_from_json(const nlohmann::json& j) {
   p.precision.scheme = q.at("scheme").get<std::string>();
   p.precision.method = q.at("method").get<std::string>();
   p.precision.first_last_bits = q.at("first_last_bits").get<int>();
+  p.precision.compressed = q.at("compressed").get<bool>();
+  p.precision.density = q.at("density").get<double>();
   for (const auto& [name, bits] : q.at("layers").items())
     p.precision.layers[name] = {bits.at("wbits").get<int>(), bits.at("abits").get<int>()};
   p.mode = j.at("mode").get<std::string>();

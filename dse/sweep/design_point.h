@@ -49,8 +49,13 @@ struct PrecisionAssignment {
   std::string method = "none";  // quantization-aware training method, for the trainer
   int first_last_bits = 0;
   std::map<std::string, LayerBits> layers;
+  // A Deep Compression point (the spec's `compression:` section, for sparse accelerators
+  // such as eie): every weighted layer magnitude-pruned to `density` and its survivors
+  // shared into 2^wbits - 1 values plus zero (a wbits-bit codebook index); scheme codebook.
+  bool compressed = false;
+  double density = 1.0;
 
-  std::string label() const;      // "w4a8", "mixed w4.5a6.0 3f2a1c", "model"
+  std::string label() const;      // "w4a8", "c4a8-d30", "mixed w4.5a6.0 3f2a1c", "model"
   std::string canonical() const;  // YAML, keys in a fixed order
 };
 

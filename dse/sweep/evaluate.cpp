@@ -11,6 +11,7 @@
 #include "workloads/errors.h"
 #include "workloads/golden_engine.h"
 #include "workloads/onnx/onnx_import.h"
+#include "workloads/post_training_compression.h"
 
 namespace qasim::dse {
 
@@ -34,6 +35,20 @@ ProvidedModel WorkloadModels::model(const Workload& workload, const PrecisionAss
     out.graph = load_model(o, true, &test);
     out.trained = true;
     out.source = "imported model " + workload.model + " (as trained by its exporter)";
+  } else if (precision.compressed) {
+    // Untrained Deep Compression point: the seeded 8-bit zoo model, pruned and shared.
+    o.wbits = 8;
+    o.abits = precision.abits;
+    out.graph = load_model(o, with_weights, &test);
+    if (with_weights)
+      workloads::compress_weights(out.graph,
+                                  {.density = precision.density, .codebook_bits = precision.wbits});
+    out.trained = false;
+    out.source = fmt::format(
+        "untrained: zoo weights seeded at random (seed {}), pruned to {:g} % and shared into {} "
+        "values + 0 without fine-tuning, chance-level accuracy{}",
+        workload.seed, precision.density * 100, (1 << precision.wbits) - 1,
+        trained_file.empty() ? "" : " (no " + trained_file.string() + ")");
   } else {
     o.wbits = precision.wbits;
     o.abits = precision.abits;

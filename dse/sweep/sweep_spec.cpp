@@ -221,6 +221,59 @@ void parse_precision(const Reader& r, const YAML::Node& n, SweepSpec& s) {
   }
 }
 
+// Values of `key` in (0, 1]: a list or one number.
+std::vector<double> density_list(const Reader& r, const YAML::Node& n) {
+  std::vector<double> out;
+  auto add = [&](const YAML::Node& item) {
+    const double v = r.scalar<double>(item, "density");
+    if (!(v > 0 && v <= 1))
+      r.fail(item, fmt::format("'density' {} is the fraction of weights kept: (0, 1]", v));
+    if (std::find(out.begin(), out.end(), v) != out.end())
+      r.fail(item, fmt::format("'density' lists {} twice", v));
+    out.push_back(v);
+  };
+  if (n.IsSequence()) {
+    for (const YAML::Node& item : n) add(item);
+    if (out.empty()) r.fail(n, "'density' is an empty list");
+  } else {
+    add(n);
+  }
+  return out;
+}
+
+void parse_compression(const Reader& r, const YAML::Node& n, const arch::Registry& registry,
+                       SweepSpec& s) {
+  r.keys(n, {"accelerators", "density", "codebook_bits", "abits"});
+  if (!s.workload.is_zoo())
+    r.fail(n, "'compression' prunes and shares a zoo model's weights: it needs a zoo model");
+  const YAML::Node accels = n["accelerators"];
+  if (!accels || !accels.IsSequence())
+    r.fail(accels ? accels : n, "'compression' needs 'accelerators: [NAME, ...]' (e.g. [eie])");
+  for (const YAML::Node& a : accels)
+    for (ArchConfig& c : parse_accelerator(r, a, registry))
+      s.compression_archs.push_back(std::move(c));
+  if (s.compression_archs.empty()) r.fail(accels, "'accelerators' is an empty list");
+  if (!n["density"]) r.fail(n, "'compression' needs 'density: [fractions of weights kept]'");
+  if (!n["codebook_bits"])
+    r.fail(n, "'compression' needs 'codebook_bits: [index bits]' (4: 15 shared values + 0)");
+  const std::vector<double> densities = density_list(r, n["density"]);
+  const std::vector<int> books = r.int_list(n["codebook_bits"], "codebook_bits", 2, 8);
+  const std::vector<int> abits =
+      n["abits"] ? r.int_list(n["abits"], "abits", 2, 16) : std::vector<int>{8};
+  for (const double d : densities)
+    for (const int b : books)
+      for (const int a : abits) {
+        PrecisionAssignment p;
+        p.compressed = true;
+        p.density = d;
+        p.wbits = b;
+        p.abits = a;
+        p.scheme = "codebook";
+        p.method = "deep-compression";
+        s.compressed_precisions.push_back(p);
+      }
+}
+
 void parse_objectives(const Reader& r, const YAML::Node& n, SweepSpec& s, bool cost_model) {
   auto metric = [&](const YAML::Node& node, const std::string& name) {
     const MetricInfo* m = find_metric(name);
@@ -303,8 +356,8 @@ SweepSpec parse_sweep_spec_text(const std::string& text, const std::string& sour
                                 bool cost_model_available) {
   const Reader r{source};
   const YAML::Node root = sim::load_yaml_text(text, source);
-  r.keys(root, {"workload", "accelerators", "precision", "evaluation", "objectives", "constraints",
-                "search"});
+  r.keys(root, {"workload", "accelerators", "precision", "compression", "evaluation", "objectives",
+                "constraints", "search"});
   SweepSpec s;
   s.source = source;
   s.text = text;
@@ -351,6 +404,8 @@ SweepSpec parse_sweep_spec_text(const std::string& text, const std::string& sour
     s.precisions = {s.base_precision};
   }
 
+  if (const YAML::Node c = root["compression"]) parse_compression(r, c, registry, s);
+
   if (const YAML::Node e = root["evaluation"]) {
     r.keys(e, {"mode", "timeout"});
     if (e["mode"]) s.mode = r.scalar<std::string>(e["mode"], "mode");
@@ -368,10 +423,16 @@ SweepSpec parse_sweep_spec_text(const std::string& text, const std::string& sour
   if (root["search"]) parse_search(r, root["search"], s);
   if (s.search.method == "nsga2" && !s.workload.is_zoo())
     r.fail(root["search"], "nsga2 searches per-layer precision: it needs a zoo model");
-  if (s.archs.size() * s.precisions.size() > kMaxGridPoints)
+  if (s.search.method == "nsga2" && root["compression"])
+    r.fail(root["compression"],
+           "nsga2 searches per-layer bits of dense points; 'compression' "
+           "points go with grid or random search");
+  const size_t points = s.archs.size() * s.precisions.size() +
+                        s.compression_archs.size() * s.compressed_precisions.size();
+  if (points > kMaxGridPoints)
     r.fail(root, fmt::format("{} design points: more than {}; narrow the ranges or use "
                              "search: {{method: random, samples: N}}",
-                             s.archs.size() * s.precisions.size(), kMaxGridPoints));
+                             points, kMaxGridPoints));
   return s;
 }
 
@@ -387,6 +448,8 @@ std::vector<DesignPoint> SweepSpec::grid() const {
   std::vector<DesignPoint> out;
   for (const PrecisionAssignment& p : precisions)
     for (const ArchConfig& a : archs) out.push_back(make_point(workload, mode, a, p));
+  for (const PrecisionAssignment& p : compressed_precisions)
+    for (const ArchConfig& a : compression_archs) out.push_back(make_point(workload, mode, a, p));
   return out;
 }
 

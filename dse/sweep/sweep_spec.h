@@ -33,13 +33,18 @@ struct SweepSpec {
   std::vector<int> wbits, abits;                // the bit choices (nsga2 picks per layer)
   bool same_bits = false;                       // pairing: same (wbits[i] with abits[i])
   PrecisionAssignment base_precision;           // scheme, method, fixed per-layer bits
+  // The `compression:` section: Deep Compression points (density x codebook bits x abits),
+  // run on their own accelerators (sparse ones such as eie), which run nothing else.
+  std::vector<ArchConfig> compression_archs;
+  std::vector<PrecisionAssignment> compressed_precisions;
   std::string mode = "fast";
   double timeout_seconds = 0;  // per point; 0: none
   std::vector<Objective> objectives;
   std::vector<Constraint> constraints;
   SearchSpec search;
 
-  // Every (accelerator config, precision) pair, precision-major.
+  // Every (accelerator config, precision) pair, precision-major, then every
+  // (compression accelerator, compressed precision) pair.
   std::vector<DesignPoint> grid() const;
   // The metrics that take part in objectives and constraints.
   bool uses_metric(const std::string& name) const;

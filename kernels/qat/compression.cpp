@@ -71,12 +71,20 @@ void apply_mask(std::span<float> values, std::span<const uint8_t> mask) {
 
 SharedWeights share_weights(std::span<const float> w, int bits, std::span<const uint8_t> mask,
                             int max_iterations) {
+  if (bits < 1 || bits > 8)
+    detail::fail("share_weights", fmt::format("{} bits outside [1, 8]", bits));
+  return share_weights_into(w, 1 << bits, mask, max_iterations);
+}
+
+SharedWeights share_weights_into(std::span<const float> w, int clusters,
+                                 std::span<const uint8_t> mask, int max_iterations) {
   const char* op = "share_weights";
-  if (bits < 1 || bits > 8) detail::fail(op, fmt::format("{} bits outside [1, 8]", bits));
+  if (clusters < 2 || clusters > 256)
+    detail::fail(op, fmt::format("{} clusters outside [2, 256]", clusters));
   if (max_iterations < 1) detail::fail(op, "max_iterations must be at least 1");
   check_mask(op, w.size(), mask);
   detail::check_finite(op, w);
-  const size_t k = size_t{1} << bits;
+  const auto k = static_cast<size_t>(clusters);
   SharedWeights shared;
   shared.centroids.assign(k, 0.f);
   shared.assignment.assign(w.size(), -1);

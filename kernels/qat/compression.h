@@ -38,6 +38,11 @@ struct SharedWeights {
 SharedWeights share_weights(std::span<const float> w, int bits, std::span<const uint8_t> mask = {},
                             int max_iterations = 100);
 
+// The same with any number of clusters in [2, 256]: e.g. 15 non-zero shared weights, which
+// with the pruned weights' zero fill a 4-bit codebook index exactly (EIE's format).
+SharedWeights share_weights_into(std::span<const float> w, int clusters,
+                                 std::span<const uint8_t> mask = {}, int max_iterations = 100);
+
 // The shared weight of each element: centroids[assignment[i]], 0 where pruned.
 void decode_shared(const SharedWeights& shared, std::span<float> w);
 

@@ -94,11 +94,61 @@ TEST(SweepSpec, AllTakesEveryRegisteredAccelerator) {
   EXPECT_TRUE(presets.contains("nvdla_large"));
 }
 
+TEST(SweepSpec, CompressionPointsRunOnTheirOwnAccelerators) {
+  const SweepSpec s = parse(std::string(kWorkload) +
+                            "accelerators: [nvdla_small, nvdla_large]\n"
+                            "precision: {wbits: [4, 8], abits: [8]}\n"
+                            "compression:\n"
+                            "  accelerators: [eie]\n"
+                            "  density: [0.25, 1]\n"
+                            "  codebook_bits: [3, 4]\n");
+  ASSERT_EQ(s.compression_archs.size(), 1u);
+  ASSERT_EQ(s.compressed_precisions.size(), 4u);
+  // 2 dense precisions x 2 dense accelerators, then 2 densities x 2 codebooks x eie.
+  const std::vector<DesignPoint> grid = s.grid();
+  ASSERT_EQ(grid.size(), 8u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_NE(grid[i].arch.preset, "eie");
+  std::set<std::string> labels;
+  for (size_t i = 4; i < 8; ++i) {
+    EXPECT_EQ(grid[i].arch.preset, "eie");
+    EXPECT_TRUE(grid[i].precision.compressed);
+    EXPECT_EQ(grid[i].precision.abits, 8) << "activation bits default to 8";
+    labels.insert(grid[i].precision.label());
+  }
+  EXPECT_EQ(labels, (std::set<std::string>{"c3a8-d25", "c4a8-d25", "c3a8-d100", "c4a8-d100"}));
+  // The density is part of what a point's accuracy and hash depend on.
+  EXPECT_NE(grid[4].accuracy_key, grid[6].accuracy_key);
+  const DesignPoint back = point_from_json(point_to_json(grid[4]));
+  EXPECT_EQ(back.precision.density, grid[4].precision.density);
+  EXPECT_TRUE(back.precision.compressed);
+
+  const std::string w = kWorkload;
+  EXPECT_NE(error_of(w + "compression: {accelerators: [eie], density: [0], codebook_bits: 4}\n")
+                .find("spec.yaml:2:46: 'density' 0 is the fraction of weights kept"),
+            std::string::npos);
+  EXPECT_NE(error_of(w + "compression: {accelerators: [eie], density: 0.5, codebook_bits: 9}\n")
+                .find("'codebook_bits' value 9 outside [2, 8]"),
+            std::string::npos);
+  EXPECT_NE(error_of(w + "compression: {density: 0.5, codebook_bits: 4}\n").find("accelerators"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(w + "compression: {accelerators: [eie], codebook_bits: 4}\n").find("needs 'density"),
+      std::string::npos);
+  EXPECT_NE(error_of("workload: {model: m.onnx}\n"
+                     "compression: {accelerators: [eie], density: 0.5, codebook_bits: 4}\n")
+                .find("needs a zoo model"),
+            std::string::npos);
+  EXPECT_NE(error_of(w + "compression: {accelerators: [eie], density: 0.5, codebook_bits: 4}\n"
+                         "search: {method: nsga2}\n")
+                .find("grid or random"),
+            std::string::npos);
+}
+
 TEST(SweepSpec, ErrorsNameFileLineAndColumn) {
   const std::string w = kWorkload;
   EXPECT_EQ(error_of(w + "acclerators: all\n"),
             "spec.yaml:2:1: unknown key 'acclerators' (expected one of: workload, accelerators, "
-            "precision, evaluation, objectives, constraints, search)");
+            "precision, compression, evaluation, objectives, constraints, search)");
   EXPECT_NE(error_of(w + "accelerators: [tpu_v9]\n")
                 .find("spec.yaml:2:16: unknown accelerator "
                       "'tpu_v9'"),

@@ -69,6 +69,20 @@ TEST(QatCompression, PrunedWeightsTakeNoPartAndTiesGoLow) {
   EXPECT_EQ(none.assignment, std::vector<int32_t>(6, -1));
 }
 
+TEST(QatCompression, AnyNumberOfClusters) {
+  // Three clusters from linear init {-1, 0, 1}: -0.9 -> -1, 0.1 and 0.2 -> 0, 0.9 -> 1.
+  // Means -0.95, 0.15, 0.95; the next assignment is the same.
+  const std::vector<float> w = {-1.f, -0.9f, 0.1f, 0.2f, 0.9f, 1.f};
+  const SharedWeights s = share_weights_into(w, 3);
+  ASSERT_EQ(s.centroids.size(), 3u);
+  EXPECT_FLOAT_EQ(s.centroids[0], -0.95f);
+  EXPECT_FLOAT_EQ(s.centroids[1], 0.15f);
+  EXPECT_FLOAT_EQ(s.centroids[2], 0.95f);
+  EXPECT_EQ(s.assignment, (std::vector<int32_t>{0, 0, 1, 1, 2, 2}));
+  EXPECT_THROW(share_weights_into(w, 1), std::invalid_argument);
+  EXPECT_THROW(share_weights_into(w, 257), std::invalid_argument);
+}
+
 TEST(QatCompression, ConvergedKMeansIsAFixedPoint) {
   const auto w = random_floats(2000, -1.f, 1.f, 17);
   const SharedWeights s = share_weights(w, 3);
