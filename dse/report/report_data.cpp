@@ -70,7 +70,8 @@ nlohmann::json build_report(const ResultStore& store) {
   if (untrained > 0)
     notes.push_back(fmt::format(
         "{} point(s) have untrained accuracy: their zoo weights are seeded random, so top-1 "
-        "is chance level (the trainer is not wired in yet). Hardware metrics are real.",
+        "is chance level (give the spec a `trained:` folder or a `training:` section). "
+        "Hardware metrics are real.",
         untrained));
   if (ok > 0 && with_energy == 0)
     notes.push_back("energy: pending cost model (no point has energy yet)");

@@ -245,14 +245,30 @@ void TrainModel::apply_folded(size_t i, const std::vector<float>& z, int64_t n) 
   LayerState& s = m_layers[i];
   const FoldedAffine f = folded_affine(l, s);
   const kernels::QuantParams wq = s.quant.weight->to_integer(s.w, l.out_channels).params;
-  const float in_scale = m_grids[l.inputs[0]].scale[0];
+  const kernels::QuantParams& in_q = m_grids[l.inputs[0]];
+  const float in_scale = in_q.scale[0];
   const int64_t per = n / l.out_channels;
   resize(s.pre, n);
   for (int64_t c = 0; c < l.out_channels; ++c) {
     const float scale = folded_weight_scale(wq, f, c);
     const auto factor = static_cast<float>(f.factor[c]);
-    const float bias =
-        static_cast<float>(folded_integer_bias(f, c, in_scale, scale)) * (in_scale * scale);
+    const int32_t bias_int = folded_integer_bias(f, c, in_scale, scale);
+    // With zero points 0 the exact conv output is an integer accumulator times
+    // in_scale * w_scale; the float conv misses it by rounding noise, which flips sign
+    // activations where the integer model sits exactly at zero. Snap to that integer while
+    // it is exact in float (|acc| < 2^22), then apply the integer model's affine map.
+    const double step = double{in_scale} * wq.scale_at(c);
+    if (in_q.zero_point_at(0) == 0 && wq.zero_point_at(c) == 0 && step > 0) {
+      const double sign = f.factor[c] < 0 ? -1.0 : 1.0;
+      for (int64_t k = c * per; k < (c + 1) * per; ++k) {
+        const double acc = std::nearbyint(z[k] / step);
+        s.pre[k] = std::fabs(acc) < 4194304.0
+                       ? static_cast<float>((sign * acc + bias_int) * (double{in_scale} * scale))
+                       : factor * z[k] + static_cast<float>(bias_int) * (in_scale * scale);
+      }
+      continue;
+    }
+    const float bias = static_cast<float>(bias_int) * (in_scale * scale);
     for (int64_t k = c * per; k < (c + 1) * per; ++k) s.pre[k] = factor * z[k] + bias;
   }
 }
