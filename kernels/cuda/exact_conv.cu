@@ -87,8 +87,7 @@ class DeviceLayer {
 };
 
 void require_device(const char* what) {
-  if (device_count() == 0)
-    throw std::runtime_error(std::string(what) + ": no CUDA device (" + device_summary() + ")");
+  if (device_count() == 0) throw std::runtime_error(std::string(what) + ": " + device_summary());
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ bool built_with_cuda();
 // Number of usable CUDA devices: 0 without CUDA in the build, without a driver or a device
 // (cudaGetDeviceCount's error is then reported by device_summary, never thrown).
 int device_count();
-// One line for logs: "NVIDIA H100 (sm_90, 80 GiB)", or why there is none.
+// One line for logs: "NVIDIA H100 (sm_90, 79 GiB)", or "no CUDA device: <why>".
 std::string device_summary();
 
 // Throws std::runtime_error with `what` and the CUDA error text when `status` is an error

@@ -26,9 +26,9 @@ std::string device_summary() {
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
     cudaGetLastError();
-    return fmt::format("none ({})", cudaGetErrorString(status));
+    return fmt::format("no CUDA device: {}", cudaGetErrorString(status));
   }
-  if (count == 0) return "none (no CUDA device)";
+  if (count == 0) return "no CUDA device: the runtime found none";
   cudaDeviceProp prop{};
   if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess) return "device 0 (properties unavailable)";
   return fmt::format("{} (sm_{}{}, {} GiB){}", prop.name, prop.major, prop.minor,

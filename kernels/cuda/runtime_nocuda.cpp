@@ -14,7 +14,7 @@ int device_count() {
   return 0;
 }
 std::string device_summary() {
-  return "none (this build has no CUDA: nvcc was not found or QASIM_CUDA=OFF)";
+  return "no CUDA device: this build has no CUDA (nvcc was not found or QASIM_CUDA=OFF)";
 }
 void check_cuda(int status, const char* what) {
   if (status != 0) throw std::runtime_error(std::string(what) + ": CUDA error in a non-CUDA build");

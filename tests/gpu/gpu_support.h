@@ -7,8 +7,8 @@
 
 #include "kernels/cuda/runtime.h"
 
-#define QASIM_REQUIRE_GPU()                                                           \
-  do {                                                                                \
-    if (::qasim::kernels::cuda::device_count() == 0)                                  \
-      GTEST_SKIP() << "no CUDA device: " << ::qasim::kernels::cuda::device_summary(); \
+#define QASIM_REQUIRE_GPU()                                     \
+  do {                                                          \
+    if (::qasim::kernels::cuda::device_count() == 0)            \
+      GTEST_SKIP() << ::qasim::kernels::cuda::device_summary(); \
   } while (0)
