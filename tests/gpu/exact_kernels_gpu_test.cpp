@@ -9,6 +9,9 @@
 #include "kernels/cuda/exact_conv.h"
 #include "kernels/ops.h"
 #include "tests/gpu/gpu_support.h"
+#include "workloads/exact_engine.h"
+#include "workloads/golden_engine.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace qasim::kernels::cuda {
 namespace {
@@ -110,6 +113,23 @@ TEST(GpuExactKernels, FullyConnectedEqualsTheGoldenReference) {
   const ExactConvPlanResult r = plan_exact_fc(k, xq, w, wq, bias, numerics, out, -128, 127);
   ASSERT_TRUE(r.plan) << r.reason;
   EXPECT_EQ(run_exact_conv_cuda(*r.plan, x).values(), want.values());
+}
+
+// Whole trained networks (W8A8, and W1A1 with XNOR/popcount layers) on the GPU: the same
+// logits as the golden engine for a batch of random images.
+TEST(GpuExactKernels, TrainedModelsEqualTheGoldenEngine) {
+  QASIM_REQUIRE_GPU();
+  for (const char* name : {"w8a8", "w1a1"}) {
+    SCOPED_TRACE(name);
+    const workloads::Graph g = workloads::import_onnx(
+        std::string(QASIM_SOURCE_DIR) + "/configs/trained/resnet20-fmnist/" + name + ".onnx");
+    const workloads::Shape3 s = g.input().output_shape;
+    std::mt19937 rng(23);
+    const IntTensor x = random_tensor({16, s.c, s.h, s.w}, g.input().output_q.qmin(),
+                                      g.input().output_q.qmax(), rng);
+    workloads::ExactEngine exact(g, workloads::ExactDevice::Cuda);
+    EXPECT_EQ(exact.run(x), workloads::GoldenEngine(g).run(x));
+  }
 }
 
 }  // namespace
