@@ -1,6 +1,11 @@
-# CUDA is optional: AUTO enables it when a CUDA compiler is found.
+# CUDA is optional: AUTO enables it when a CUDA compiler is found. Sanitizer and fuzzing
+# builds leave it out under AUTO: nvcc takes neither -fsanitize nor libFuzzer's flags, the
+# CUDA runtime does not run under ASan's default shadow layout, and those builds test the
+# host code, all of which they still build (the *_nocuda stand-ins included).
 set(QASIM_HAVE_CUDA OFF)
-if(NOT QASIM_CUDA STREQUAL "OFF")
+if(QASIM_CUDA STREQUAL "AUTO" AND (QASIM_SANITIZE OR QASIM_FUZZ))
+  message(STATUS "qasim: CUDA left out of the sanitizer/fuzzing build (QASIM_CUDA=AUTO)")
+elseif(NOT QASIM_CUDA STREQUAL "OFF")
   include(CheckLanguage)
   if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
     set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
