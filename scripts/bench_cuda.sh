@@ -31,8 +31,9 @@ trap 'rm -f "$tmp"' EXIT
   echo "- Host: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
   echo "- Software: $(c++ --version | head -1); $( (command -v nvcc || echo /usr/local/cuda/bin/nvcc) | xargs -I{} sh -c '{} --version 2>/dev/null | tail -1' || echo 'no nvcc'); commit $(git rev-parse --short HEAD)"
   echo "- Kernels: kernels/cuda/exact_conv.cu, one thread per output value; int8 packs 4"
-  echo "  channels per 32-bit word (dp4a), binary 64 per 64-bit word (popc). Both give the"
-  echo "  golden reference's integers bit for bit (tests/gpu, tests/kernels/cuda_exact_*)."
+  echo "  channels per 32-bit word (dp4a), binary 64 per 64-bit word (popc). Their per-output"
+  echo "  code equals the golden reference bit for bit on the host (tests/kernels/cuda_exact_*);"
+  echo "  the bench checks each GPU kernel against that host code before timing it."
   echo
   echo "Command: \`$bench $batch 20\`"
   echo
