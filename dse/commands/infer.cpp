@@ -15,6 +15,9 @@
 #include "dse/model_loader.h"
 #include "dse/progress.h"
 #include "kernels/build_info.h"
+#include "kernels/cuda/runtime.h"
+#include "workloads/errors.h"
+#include "workloads/exact_engine.h"
 #include "workloads/golden_engine.h"
 #include "workloads/npy.h"
 
@@ -31,7 +34,23 @@ struct InferOptions {
   int acc_bits = 0;
   std::string input_npy, dump_dir, json_path;
   int threads = 0;
+  std::string device = "cpu";
 };
+
+// Whether the dataset's conv/FC layers run on the exact CUDA kernels: --device cuda needs a
+// device (else exit 2 saying why), auto takes one when present. Prints which.
+bool use_cuda(const InferOptions& o) {
+  if (o.device != "cpu" && o.device != "cuda" && o.device != "auto")
+    throw UsageError("--device must be auto, cpu or cuda, not '" + o.device + "'");
+  if (o.device == "cpu") return false;
+  const bool present = kernels::cuda::device_count() > 0;
+  if (o.device == "cuda" && !present)
+    throw workloads::InputError("--device cuda",
+                                kernels::cuda::device_summary() + " (use --device cpu or auto)");
+  fmt::print("device {}: {} ({})\n", o.device, present ? "cuda" : "cpu",
+             kernels::cuda::device_summary());
+  return present;
+}
 
 std::optional<kernels::Numerics> numerics_override(const InferOptions& o,
                                                    const workloads::Graph& graph) {
@@ -75,6 +94,19 @@ int infer_dataset(const InferOptions& o) {
   // of the change (differing values, accuracy) can be reported.
   std::optional<workloads::GoldenEngine> native;
   if (other) native.emplace(graph);
+  // On a GPU the conv/FC layers run on the exact kernels (the golden integers, bit for bit);
+  // the comparisons and dumps above stay on the CPU engine.
+  std::optional<workloads::ExactEngine> exact;
+  if (use_cuda(o)) {
+    if (native || !o.dump_dir.empty())
+      throw UsageError(
+          "--device cuda scores accuracy only: numerics comparisons (--requant, "
+          "--arch, --acc-bits, --overflow) and --dump-outputs run with --device cpu");
+    exact.emplace(graph, workloads::ExactDevice::Cuda);
+    fmt::print("{} conv/FC layers on the GPU's exact kernels, {} on the CPU\n", exact->gpu_layers(),
+               exact->cpu_layers().size());
+    for (const std::string& why : exact->cpu_layers()) fmt::print("  cpu: {}\n", why);
+  }
 
   const int64_t total = o.images > 0 ? std::min(o.images, data.size()) : data.size();
   std::vector<kernels::Mismatch> mismatch(graph.layers.size());
@@ -95,7 +127,7 @@ int infer_dataset(const InferOptions& o) {
       first_outputs = engine.run_all(x);
       pred = workloads::argmax_classes(first_outputs.back());
     } else {
-      pred = workloads::argmax_classes(engine.run(x));
+      pred = workloads::argmax_classes(exact ? exact->run(x) : engine.run(x));
     }
     for (int64_t k = 0; k < count; ++k) {
       const int32_t label = data.labels[first + k];
@@ -112,7 +144,7 @@ int infer_dataset(const InferOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const LayerReport report = layer_report(engine, total);
-  fmt::print("{}", report.text);
+  if (!exact) fmt::print("{}", report.text);  // the CPU engine's per-layer profile
   const double accuracy = 100.0 * correct / total;
   fmt::print("\n{} on {} ({} split, {} images): top-1 {:.2f}%  [{} threads, {:.1f} images/s]\n",
              graph.name, data.name, o.dataset.split, total, accuracy, kernels::max_threads(),
@@ -130,6 +162,7 @@ int infer_dataset(const InferOptions& o) {
   json["top1"] = accuracy;
   json["images_per_second"] = total / seconds;
   json["numerics"] = numerics_json(engine.numerics());
+  json["device"] = exact ? "cuda" : "cpu";
   if (native) {
     fmt::print("\nnumerics changed from the model's {} to {}:\n{}", numerics_label(graph.numerics),
                numerics_label(engine.numerics()), mismatch_table(graph, mismatch));
@@ -172,7 +205,10 @@ int cmd_infer(const std::vector<std::string>& args) {
       "dump-outputs", po::value(&o.dump_dir),
       "write every layer's integer output as .npy into DIR (with --input, or the first batch)")(
       "json", po::value(&o.json_path), "write the report as JSON")(
-      "threads", po::value(&o.threads)->default_value(0), "kernel threads (0: all cores)");
+      "threads", po::value(&o.threads)->default_value(0), "kernel threads (0: all cores)")(
+      "device", po::value(&o.device)->default_value("cpu"),
+      "cpu | cuda | auto: run a dataset's conv/FC layers on the GPU's exact int8/binary kernels "
+      "(same integers as the CPU; no per-layer report then)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
@@ -189,6 +225,8 @@ int cmd_infer(const std::vector<std::string>& args) {
     throw UsageError(
         "--dump-outputs on a dataset needs --images N with N <= --batch "
         "(or give one tensor with --input)");
+  if (!o.input_npy.empty() && o.device != "cpu")
+    throw UsageError("--device applies to a dataset; --input runs on the CPU");
   kernels::set_threads(o.threads);
   return o.input_npy.empty() ? infer_dataset(o) : infer_npy(o);
 }

@@ -135,6 +135,7 @@ int cmd_train(const std::vector<std::string>& args) {
   const int threads = omp_get_max_threads();
   // The backend first: a missing CUDA backend is reported before any data is read.
   std::unique_ptr<wt::Backend> backend = wt::make_backend(o.device);
+  fmt::print("{}\n", wt::describe_device_choice(o.device));
 
   wt::QuantConfig quant = wt::parse_quant_spec(o.quant);
   quant.first_bits = o.model.first_bits;

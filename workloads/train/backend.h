@@ -1,10 +1,10 @@
-// Where the float training arithmetic runs. The model (model.h) calls only this interface,
-// so a CUDA backend (cuBLAS/cuDNN plus kernels/ CUDA kernels) can be added beside the CPU
-// one without touching the training logic. This build has the CPU backend only:
-// make_backend("cuda") is an InputError that says so, and "auto" picks the CPU.
+// Where the float training arithmetic runs. The model (model.h) calls only this interface:
+// the CPU backend (kernels/train), and in CUDA builds the CUDA one (kernels/cuda/TrainDevice:
+// cuBLAS and our kernels), chosen by make_backend.
 //
-// Tensors are device pointers of the backend (host memory for the CPU), in the CNHW layout
-// of kernels/train/conv.h. The fake quantizers (kernels/qat) run on host memory.
+// Tensors are host pointers in the CNHW layout of kernels/train/conv.h, for both backends:
+// the CUDA backend copies each call's operands to the GPU and its results back (README.md,
+// "CUDA", says what that costs). The fake quantizers (kernels/qat) run on the host.
 #pragma once
 
 #include <cstdint>
@@ -62,9 +62,16 @@ class Backend {
 // The CPU backend: kernels/train (im2col + oneDNN sgemm or Eigen), OpenMP threads.
 std::unique_ptr<Backend> make_cpu_backend();
 
+// The CUDA backend. Throws InputError (exit 2 in the CLI) in a build without CUDA or on a
+// machine without a CUDA device, saying which.
+std::unique_ptr<Backend> make_cuda_backend();
+
 // "cpu", "cuda" or "auto" (CUDA when this build has it and a GPU is present, else CPU).
 // Throws InputError for "cuda" in a build or on a machine without a CUDA backend, and for
 // an unknown name.
 std::unique_ptr<Backend> make_backend(const std::string& device);
+
+// One line for logs: which backend "auto" (or the name given) selects and why.
+std::string describe_device_choice(const std::string& device);
 
 }  // namespace qasim::workloads::train

@@ -1,5 +1,6 @@
 #include <vector>
 
+#include "kernels/cuda/runtime.h"
 #include "kernels/train/gemm.h"
 #include "kernels/train/loss.h"
 #include "workloads/errors.h"
@@ -85,12 +86,19 @@ std::unique_ptr<Backend> make_cpu_backend() {
 }
 
 std::unique_ptr<Backend> make_backend(const std::string& device) {
-  if (device == "cpu" || device == "auto") return make_cpu_backend();
-  if (device == "cuda")
-    throw InputError("--device cuda",
-                     "this build has no CUDA training backend (only the CPU one is "
-                     "implemented); use --device cpu or auto");
+  if (device == "cpu") return make_cpu_backend();
+  if (device == "cuda") return make_cuda_backend();
+  if (device == "auto")
+    return kernels::cuda::device_count() > 0 ? make_cuda_backend() : make_cpu_backend();
   throw InputError("--device", "unknown device '" + device + "' (expected auto, cpu or cuda)");
+}
+
+std::string describe_device_choice(const std::string& device) {
+  if (device != "auto") return "device " + device + " (as requested)";
+  if (!kernels::cuda::built_with_cuda()) return "device auto: cpu (this build has no CUDA)";
+  if (kernels::cuda::device_count() == 0)
+    return "device auto: cpu (" + kernels::cuda::device_summary() + ")";
+  return "device auto: cuda (" + kernels::cuda::device_summary() + ")";
 }
 
 }  // namespace qasim::workloads::train
