@@ -62,7 +62,6 @@ DnnCores::DnnCores(sc_core::sc_module_name name, const CycleContext& ctx)
     : ClockedUnit(name, ctx) {}
 
 void DnnCores::on_edge() {
-  const uint64_t c = m_cycle++;
   while (loaded.valid()) {
     loaded.pop();
     ++m_loaded;
@@ -72,8 +71,8 @@ void DnnCores::on_edge() {
     m_tile = m_loaded = 0;
   }
   if (!m_cmd) return;
-  if (m_busy && c == m_finish) {
-    m_busy = false;
+  if (m_steps && m_steps->done()) {
+    m_steps.reset();
     freed->push(m_tile);
     to_aggr->push(m_tile);
     if (++m_tile == m_cmd->tiles.size()) {
@@ -87,14 +86,15 @@ void DnnCores::on_edge() {
       return;
     }
   }
-  if (!m_busy && m_loaded > m_tile) {
-    const TileWork w = tile_work(*m_cmd, m_cmd->tiles[m_tile], m_ctx.params);
+  if (!m_steps && m_loaded > m_tile) {
+    const Tile& t = m_cmd->tiles[m_tile];
+    // The loader's DMA writes into the memories (counted where the tile is consumed).
+    const TileWork w = tile_work(*m_cmd, t, m_ctx.params);
     m_ctx.stats.weight_mem.write_bytes += w.weight_mem_writes;
     m_ctx.stats.feature_mem.write_bytes += w.feature_mem_writes;
-    count_core_work(w, m_ctx.stats);
-    m_finish = c + w.core_cycles;
-    m_busy = true;
+    m_steps.emplace(*m_cmd, t, m_ctx.params);
   }
+  if (m_steps) m_steps->step(m_ctx.stats);  // this edge's LUT builds and reads
 }
 
 TileStage::TileStage(sc_core::sc_module_name name, const CycleContext& ctx)

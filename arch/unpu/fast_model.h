@@ -14,11 +14,13 @@
 //   double_buffer when tile t-2's compute is seen done, else tile t-1's. The DRAM model
 //   (bandwidth, latency, bursts, queueing; writes before reads at one edge) says when.
 // - DNN cores: tile t starts when its loads are seen and tile t-1 is computed, and takes
-//   (work.cpp) rounds * ceil(chunks / core_split) * step + B cycles, where a step reads
-//   one LUT set: step = max(B, kgroups * planes) with double-buffered LUTs (B + ... without),
-//   B = ceil(2^lut_inputs / lut_fill_entries) the LUT build, planes the weight bits, kgroups
-//   the groups of `lanes` output channels per LBPE, rounds the pixel rounds over the LBPEs,
-//   chunks = ceil(reduction / (luts_per_lbpe * activations per LUT)).
+//   (work.h CoreSchedule) B + (sets - 1) * step + L cycles with double-buffered LUTs
+//   (sets * (B + L) without), where a set is one LUT set per LBPE: sets = rounds *
+//   ceil(chunks / core_split), step = max(B, L), B = ceil(2^lut_inputs / lut_fill_entries)
+//   the LUT build, L = kgroups * planes its reads (planes the weight bits, kgroups the
+//   groups of `lanes` output channels per LBPE), rounds the pixel rounds over the LBPEs,
+//   chunks = ceil(reduction / (luts_per_lbpe * activations per LUT)). The cycle mode steps
+//   the same schedule edge by edge (core_steps.h).
 // - Aggregation core: ceil(outputs * core_split / aggregation_rate) cycles per tile, in
 //   order; then the SIMD core requantizes at simd_lanes per cycle; then the writer writes
 //   the tile's outputs.
