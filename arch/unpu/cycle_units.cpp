@@ -1,5 +1,7 @@
 #include "arch/unpu/cycle_units.h"
 
+#include <algorithm>
+
 namespace qasim::arch::unpu {
 
 ClockedUnit::ClockedUnit(sc_core::sc_module_name name, const CycleContext& ctx)
@@ -106,7 +108,7 @@ void TileStage::on_edge() {
   while (tiles.valid()) m_queue.push_back(tiles.pop());
   if (m_busy && c == m_finish) {
     m_busy = false;
-    next->push(m_current);
+    if (forward(m_current)) next->push(m_current);
   }
   if (!m_busy && !m_queue.empty()) {
     m_current = m_queue.front();
@@ -145,7 +147,10 @@ Writer::Writer(sc_core::sc_module_name name, const CycleContext& ctx, DramPort& 
 void Writer::on_edge() {
   if (commands.valid()) {
     m_cmd = &m_ctx.program.layers[commands.pop()];
-    m_tiles_left = m_cmd->unit == Unit::Lbpe ? m_cmd->tiles.size() : 1;
+    m_tiles_left = 1;
+    if (m_cmd->unit == Unit::Lbpe)
+      m_tiles_left = static_cast<size_t>(std::count_if(m_cmd->tiles.begin(), m_cmd->tiles.end(),
+                                                       [](const Tile& t) { return t.last_pass; }));
   }
   while (tiles.valid()) {
     const size_t tile = tiles.pop();

@@ -94,6 +94,8 @@ class TileStage : public ClockedUnit {
   TileStage(sc_core::sc_module_name name, const CycleContext& ctx);
   // Counts the tile's work and returns its cycles.
   virtual uint64_t start(size_t tile) = 0;
+  // Whether the tile goes on to `next` when done.
+  virtual bool forward(size_t) const { return true; }
 
  private:
   void on_edge() override;
@@ -103,12 +105,15 @@ class TileStage : public ClockedUnit {
   uint64_t m_finish = 0;
 };
 
+// Adds the cores' partial sums and the bias; keeps them across input-channel passes and
+// hands a tile to the SIMD core at its last pass.
 class Aggregator : public TileStage {
  public:
   Aggregator(sc_core::sc_module_name name, const CycleContext& ctx) : TileStage(name, ctx) {}
 
  private:
   uint64_t start(size_t tile) override;
+  bool forward(size_t tile) const override { return m_cmd->tiles[tile].last_pass; }
 };
 
 class SimdCore : public TileStage {

@@ -22,8 +22,8 @@
 //   chunks = ceil(reduction / (luts_per_lbpe * activations per LUT)). The cycle mode steps
 //   the same schedule edge by edge (core_steps.h).
 // - Aggregation core: ceil(outputs * core_split / aggregation_rate) cycles per tile, in
-//   order; then the SIMD core requantizes at simd_lanes per cycle; then the writer writes
-//   the tile's outputs.
+//   order; at a tile's last input-channel pass (every tile of a layer without passes) the
+//   SIMD core then requantizes at simd_lanes per cycle and the writer writes the outputs.
 // A SIMD-core layer (pool, add, concat, rescale): the loader reads its inputs, the SIMD core
 // processes ops / simd_lanes cycles, the writer writes the output.
 #pragma once

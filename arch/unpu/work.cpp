@@ -40,13 +40,25 @@ std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCo
   const ConvShape& s = cmd.conv;
   const uint64_t bpe = u64(params.activation_bytes());
   const uint64_t plane = u64(s.in_h) * u64(s.in_w);
-  const uint64_t c_first = u64(t.group) * u64(s.group_in());
+  const uint64_t c_first = u64(t.group) * u64(s.group_in()) + u64(t.c0);
+  const uint64_t channels = u64(t.c1 - t.c0);
   const uint64_t in_addr = layout.act[graph.layers[cmd.layer].inputs[0]];
   std::vector<DramRequest> out;
   if (t.load_weights) {
     const uint64_t k_first = u64(t.group) * u64(s.group_out()) + u64(t.k0);
-    const uint64_t bit = k_first * u64(s.reduction()) * u64(cmd.coding.planes);
-    out.push_back({layout.weight[cmd.layer] + bit / 8, u64(t.weight_bytes)});
+    const uint64_t planes = u64(cmd.coding.planes);
+    const uint64_t base = layout.weight[cmd.layer];
+    if (t.c0 == 0 && t.c1 == s.group_in()) {
+      out.push_back({base + k_first * u64(s.reduction()) * planes / 8, u64(t.weight_bytes)});
+    } else {
+      // One input-channel pass: each output channel's slice, whole bytes of packed bits.
+      const uint64_t taps = u64(s.geometry.kernel_h) * u64(s.geometry.kernel_w);
+      for (uint64_t k = k_first; k < k_first + u64(t.k1 - t.k0); ++k) {
+        const uint64_t bit0 = (k * u64(s.reduction()) + u64(t.c0) * taps) * planes;
+        const uint64_t bit1 = bit0 + channels * taps * planes;
+        out.push_back({base + bit0 / 8, ceil_div(bit1, 8) - bit0 / 8});
+      }
+    }
   }
   if (t.data_bytes > 0) {
     const uint64_t rows = u64(t.iy1 - t.iy0), cols = u64(t.ix1 - t.ix0);
@@ -54,11 +66,11 @@ std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCo
     if (full_width && t.iy0 == 0 && t.iy1 == s.in_h) {
       out.push_back({in_addr + c_first * plane * bpe, u64(t.data_bytes)});
     } else if (full_width) {
-      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+      for (uint64_t c = 0; c < channels; ++c)
         out.push_back({in_addr + ((c_first + c) * plane + u64(t.iy0) * u64(s.in_w)) * bpe,
                        rows * cols * bpe});
     } else {
-      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+      for (uint64_t c = 0; c < channels; ++c)
         for (uint64_t y = u64(t.iy0); y < u64(t.iy1); ++y)
           out.push_back(
               {in_addr + ((c_first + c) * plane + y * u64(s.in_w) + u64(t.ix0)) * bpe, cols * bpe});
@@ -106,11 +118,11 @@ CoreSchedule core_schedule(const LayerCommand& cmd, const Tile& t, const UnpuPar
   CoreSchedule s;
   s.pixels = u64(t.oy1 - t.oy0) * u64(t.ox1 - t.ox0);
   s.kt = u64(t.k1 - t.k0);
-  s.reduction = u64(cmd.conv.reduction());
+  s.reduction = u64(tile_reduction(cmd, t));
   s.lut_groups = ceil_div(s.reduction, u64(shape.inputs));
   s.luts_per_chunk = u64(p.luts_per_lbpe);
-  s.chunks = u64(cmd.chunks);
-  s.split = u64(cmd.core_split);
+  s.chunks = u64(t.chunks);
+  s.split = u64(t.core_split);
   s.passes = ceil_div(s.chunks, s.split);
   // LBPE slots: the cores outside one reduction split take other pixels.
   s.slots = u64(p.cores) / s.split * u64(p.lbpes_per_core);

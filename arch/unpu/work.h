@@ -22,9 +22,10 @@ namespace qasim::arch::unpu {
 DramLayout plan_dram(const workloads::Graph& graph, const Program& program,
                      const UnpuParams& params);
 
-// DMA: the tile's packed weights (when not resident), then its input window: one read for
-// the whole group when it covers the planes, else one per input-channel plane (whole
-// rows), else one per channel and input row (a column stripe).
+// DMA: the tile's packed weights (when not resident; one read, or one per output channel
+// for an input-channel pass), then its input window of the pass's channels: one read when
+// it covers the planes, else one per input-channel plane (whole rows), else one per channel
+// and input row (a column stripe).
 std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCommand& cmd,
                                     const Tile& t, const DramLayout& layout,
                                     const UnpuParams& params);

@@ -63,6 +63,17 @@ TEST(UnpuCycleModel, TilesWithAndWithoutDoubleBuffering) {
   expect_cycle_equals_fast(g, p);
 }
 
+// Input-channel passes (unpu_channel_tiling_test.cpp): the partial sums stay in the
+// aggregation core until the last pass, in both models.
+TEST(UnpuCycleModel, InputChannelPasses) {
+  UnpuParams p = testing::preset_with("feature_memory_kib: 1\n");
+  expect_cycle_equals_fast(single_layer(40, 6, 6, 20, conv_geometry(3, 1, 1), 4, 1), p);
+  p.double_buffer = false;
+  expect_cycle_equals_fast(single_layer(40, 6, 6, 20, conv_geometry(3, 1, 1), 1, 2), p);
+  p = testing::preset_with("weight_memory_kib: 1\n");
+  expect_cycle_equals_fast(single_layer(64, 8, 8, 30, {}, 16, 5, true), p);
+}
+
 TEST(UnpuCycleModel, ZooNetworksAtSeveralPrecisions) {
   workloads::ZooOptions o;
   o.input_height = o.input_width = 16;
