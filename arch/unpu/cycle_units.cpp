@@ -16,6 +16,7 @@ Loader::Loader(sc_core::sc_module_name name, const CycleContext& ctx, DramPort& 
     : ClockedUnit(name, ctx), m_dram(dram) {}
 
 void Loader::on_edge() {
+  const uint64_t c = m_cycle++;
   while (freed.valid()) {
     freed.pop();
     ++m_freed;
@@ -26,6 +27,7 @@ void Loader::on_edge() {
     --m_outstanding;
   }
   if (m_loading && m_outstanding == 0) {
+    if (m_cmd->unit == Unit::Lbpe) m_ctx.spans[m_next].load_done = c;
     (m_cmd->unit == Unit::Lbpe ? to_cores : to_simd)->push(m_next++);
     m_loading = false;
   }
@@ -47,6 +49,7 @@ void Loader::on_edge() {
     while (!m_loading && m_next < m_cmd->tiles.size() && (m_next < lag || m_freed > m_next - lag)) {
       const std::vector<DramRequest> loads =
           tile_loads(m_ctx.graph, *m_cmd, m_cmd->tiles[m_next], m_ctx.layout, m_ctx.params);
+      m_ctx.spans[m_next].load_start = m_ctx.spans[m_next].load_done = c;
       if (loads.empty()) {
         to_cores->push(m_next++);
         continue;
@@ -64,6 +67,7 @@ DnnCores::DnnCores(sc_core::sc_module_name name, const CycleContext& ctx)
     : ClockedUnit(name, ctx) {}
 
 void DnnCores::on_edge() {
+  const uint64_t c = m_cycle++;
   while (loaded.valid()) {
     loaded.pop();
     ++m_loaded;
@@ -75,6 +79,7 @@ void DnnCores::on_edge() {
   if (!m_cmd) return;
   if (m_steps && m_steps->done()) {
     m_steps.reset();
+    m_ctx.spans[m_tile].compute_done = c;
     freed->push(m_tile);
     to_aggr->push(m_tile);
     if (++m_tile == m_cmd->tiles.size()) {
@@ -95,6 +100,7 @@ void DnnCores::on_edge() {
     m_ctx.stats.weight_mem.write_bytes += w.weight_mem_writes;
     m_ctx.stats.feature_mem.write_bytes += w.feature_mem_writes;
     m_steps.emplace(*m_cmd, t, m_ctx.params);
+    m_ctx.spans[m_tile].compute_start = c;
   }
   if (m_steps) m_steps->step(m_ctx.stats);  // this edge's LUT builds and reads
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "arch/unpu/core_steps.h"
+#include "arch/unpu/fast_model.h"
 #include "arch/unpu/stats.h"
 #include "arch/unpu/work.h"
 #include "sim/channel.h"
@@ -35,6 +36,7 @@ struct CycleContext {
   const DramLayout& layout;
   UnpuStats& stats;
   const std::vector<size_t>& mac_label;  // per LBPE layer: index into lbpe.mac
+  std::vector<TileSpan>& spans;          // the running layer's tiles (loader and cores)
 };
 
 // A unit that takes commands (layer indices) from the controller.

@@ -74,8 +74,10 @@ LayerTiming FastModel::run_lbpe(const LayerCommand& cmd, uint64_t start) {
     m_stats.weight_mem.write_bytes += w.weight_mem_writes;
     m_stats.feature_mem.write_bytes += w.feature_mem_writes;
     count_core_work(w, m_stats);
-    core = std::max(loaded + kHop, core) + w.core_cycles;
+    const uint64_t compute_start = std::max(loaded + kHop, core);
+    core = compute_start + w.core_cycles;
     computed.push_back(core);
+    lt.tile_spans.push_back({push, loaded, compute_start, core});
     lt.core_cycles += w.core_cycles;
     agg = std::max(core + kHop, agg) + w.agg_cycles;
     m_stats.aggregation.ops += w.agg_adds;

@@ -46,6 +46,14 @@ namespace qasim::arch::unpu {
 
 inline constexpr uint64_t kHop = 1;  // one register stage per message
 
+// When a tile held its memory half (edges, both models): the loader issues its DMA reads
+// at load_start and the data is written into the half up to load_done (the edge the loader
+// reports it loaded); the DNN cores read it from compute_start to compute_done - 1 and
+// report the half free at compute_done.
+struct TileSpan {
+  uint64_t load_start = 0, load_done = 0, compute_start = 0, compute_done = 0;
+};
+
 struct LayerTiming {
   std::string name;
   Unit unit = Unit::None;
@@ -54,7 +62,8 @@ struct LayerTiming {
   uint64_t core_cycles = 0;  // cycles the DNN cores computed
   int64_t macs = 0;
   size_t tiles = 0;
-  double utilization = 0;  // bit-MACs / lane slots at the layer's weight precision
+  double utilization = 0;            // bit-MACs / lane slots at the layer's weight precision
+  std::vector<TileSpan> tile_spans;  // LBPE layers: one per tile
 };
 
 struct TimingResult {

@@ -23,6 +23,8 @@ std::vector<uint64_t> flatten(const TimingResult& r, const sim::StatsRecorder& r
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerTiming& l = r.layers[i];
     out.insert(out.end(), {l.start, l.cycles, l.core_cycles, static_cast<uint64_t>(l.macs)});
+    for (const TileSpan& t : l.tile_spans)
+      out.insert(out.end(), {t.load_start, t.load_done, t.compute_start, t.compute_done});
     append_layer_counters(rec, i, out);
   }
   append_total_counters(rec, out);
