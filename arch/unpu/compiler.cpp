@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "arch/common/layer_shape.h"
 #include "workloads/errors.h"
@@ -79,7 +80,12 @@ void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, Layer
   const ConvShape& s = cmd.conv;
   const int64_t bpe = p.activation_bytes();
   const kernels::ConvGeometry& g = s.geometry;
-  const int64_t window = int64_t{std::min(g.kernel_h, s.in_h)} * std::min(g.kernel_w, s.in_w);
+  // Input rows x columns one output reads (its dilated window, clamped to the image).
+  const int64_t win_h =
+      std::min<int64_t>(window_span(1, g.stride_h, g.dilation_h, g.kernel_h), s.in_h);
+  const int64_t win_w =
+      std::min<int64_t>(window_span(1, g.stride_w, g.dilation_w, g.kernel_w), s.in_w);
+  const int64_t window = win_h * win_w;
   const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
   // Input channels per pass: all of them when one output's window and one output
   // channel's weights fit, else the most that do (partial sums over passes).
@@ -92,11 +98,11 @@ void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, Layer
   if (cmd.c_step == 0)
     throw InputError(
         layer_place(graph, l),
-        fmt::format("one output needs {} x {} inputs ({} bytes) of each input channel and {} "
-                    "weights at {} bits; even one channel does not fit the {}-byte feature "
-                    "memory tile and the {}-byte weight memory tile",
-                    std::min(g.kernel_h, s.in_h), std::min(g.kernel_w, s.in_w), window * bpe, taps,
-                    cmd.coding.planes, p.feature_tile_bytes(), p.weight_tile_bytes()));
+        fmt::format("one output needs {} x {} inputs ({} bytes) and {} weights at {} bits of "
+                    "each input channel: one channel does not fit the {}-byte feature memory "
+                    "tile or the {}-byte weight memory tile",
+                    win_h, win_w, window * bpe, taps, cmd.coding.planes, p.feature_tile_bytes(),
+                    p.weight_tile_bytes()));
   set_chunks(int64_t{cmd.c_step} * taps, p, cmd.coding.binary, cmd.chunks, cmd.core_split);
   for (int k : k_steps(s.group_out(), p.lanes))
     if (weights_per_core(k, int64_t{cmd.c_step} * taps, p, cmd.coding) <= p.weight_tile_bytes()) {
@@ -123,6 +129,7 @@ void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, Layer
       cmd.col_step = c;
       return;
     }
+  throw std::logic_error("unpu compiler: one output of " + l.name + " does not fit after all");
 }
 
 // Order: group, output-channel range, row stripe, column stripe, input-channel pass. A

@@ -50,6 +50,15 @@ TEST(UnpuChannelTiling, BitExactAtSeveralPrecisions) {
   }
 }
 
+// A dilated window: 3x3 taps at dilation 2 read 5 x 5 inputs of each channel (50 B), so a
+// 512-byte half takes passes of floor(512 / 50) = 10 of the 40 channels.
+TEST(UnpuChannelTiling, DilatedWindowSizesThePasses) {
+  const UnpuParams p = preset_with("feature_memory_kib: 1\n");
+  const workloads::Graph g = single_layer(40, 9, 9, 20, conv_geometry(3, 1, 2, 1, 2), 6, 7);
+  EXPECT_EQ(compile(g, p).layers[1].c_step, 10);
+  expect_bit_exact(g, p, 1, 8);
+}
+
 // A fully connected layer whose one output channel's weights do not fit half a 1 KiB
 // weight memory: 64 x 8 x 8 = 4096 inputs at 16 bits are 86 chunks of 48, 22 per core
 // (split 4): 22 x 48 x 2 B = 2112 B > 512. A pass of c inputs needs ceil(ceil(c / 48) / 4)
