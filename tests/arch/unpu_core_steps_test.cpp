@@ -91,8 +91,8 @@ TEST(UnpuCoreSteps, HandDerivedEdgesWhenTheBuildIsLonger) {
   EXPECT_EQ(got, want);
 }
 
-// On random layers and params, stepping every tile to the end gives the closed form's
-// cycles and every count.
+// On random layers and params (input-channel passes included), stepping every tile to the
+// end gives the closed form's cycles and every count.
 TEST(UnpuCoreSteps, SteppedTilesEqualTheClosedForm) {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 60; ++trial) {
@@ -103,6 +103,7 @@ TEST(UnpuCoreSteps, SteppedTilesEqualTheClosedForm) {
     p.lanes = 1 + static_cast<int>(rng() % 12);
     p.lut_fill_entries = 1 + static_cast<int>(rng() % 8);
     p.lut_double_buffer = rng() % 2;
+    if (rng() % 3 == 0) p.feature_memory_kib = 1;  // input-channel passes on the larger layers
     const int bits = 1 + static_cast<int>(rng() % 16);
     const int c = 1 + static_cast<int>(rng() % 40), hw = 1 + static_cast<int>(rng() % 9);
     const int k = 1 + static_cast<int>(rng() % 40), kernel = rng() % 2 ? 3 : 1;
