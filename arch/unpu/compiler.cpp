@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "arch/common/layer_shape.h"
 #include "workloads/errors.h"
@@ -61,29 +62,61 @@ std::vector<int> k_steps(int extent, int lanes) {
   return out;
 }
 
+// Chunks of `reduction` products and the core groups that share them.
+void set_chunks(int64_t reduction, const UnpuParams& p, bool binary, int64_t& chunks, int& split) {
+  chunks = ceil_div(reduction, p.chunk(binary));
+  split = core_split(p.cores, chunks);
+}
+
+// Packed bytes of one core's share of `k` output channels' weights over `reduction`.
+int64_t weights_per_core(int k, int64_t reduction, const UnpuParams& p, const WeightCoding& c) {
+  int64_t chunks = 0;
+  int split = 1;
+  set_chunks(reduction, p, c.binary, chunks, split);
+  return packed_bytes(int64_t{k} * ceil_div(chunks, split) * p.chunk(c.binary), c.planes);
+}
+
 void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, LayerCommand& cmd) {
   const ConvShape& s = cmd.conv;
-  // Each core keeps its share of the reduction of every channel of the tile.
-  const int64_t per_core = ceil_div(cmd.chunks, cmd.core_split) * p.chunk(cmd.coding.binary);
+  const int64_t bpe = p.activation_bytes();
+  const kernels::ConvGeometry& g = s.geometry;
+  // Input rows x columns one output reads (its dilated window, clamped to the image).
+  const int64_t win_h =
+      std::min<int64_t>(window_span(1, g.stride_h, g.dilation_h, g.kernel_h), s.in_h);
+  const int64_t win_w =
+      std::min<int64_t>(window_span(1, g.stride_w, g.dilation_w, g.kernel_w), s.in_w);
+  const int64_t window = win_h * win_w;
+  const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
+  // Input channels per pass: all of them when one output's window and one output
+  // channel's weights fit, else the most that do (partial sums over passes).
+  for (int c = s.group_in(); c >= 1; --c)
+    if (window * c * bpe <= p.feature_tile_bytes() &&
+        weights_per_core(1, c * taps, p, cmd.coding) <= p.weight_tile_bytes()) {
+      cmd.c_step = c;
+      break;
+    }
+  if (cmd.c_step == 0)
+    throw InputError(
+        layer_place(graph, l),
+        fmt::format("one output needs {} x {} inputs ({} bytes) and {} weights at {} bits of "
+                    "each input channel: one channel does not fit the {}-byte feature memory "
+                    "tile or the {}-byte weight memory tile",
+                    win_h, win_w, window * bpe, taps, cmd.coding.planes, p.feature_tile_bytes(),
+                    p.weight_tile_bytes()));
+  set_chunks(int64_t{cmd.c_step} * taps, p, cmd.coding.binary, cmd.chunks, cmd.core_split);
   for (int k : k_steps(s.group_out(), p.lanes))
-    if (packed_bytes(int64_t{k} * per_core, cmd.coding.planes) <= p.weight_tile_bytes()) {
+    if (weights_per_core(k, int64_t{cmd.c_step} * taps, p, cmd.coding) <= p.weight_tile_bytes()) {
       cmd.k_step = k;
       break;
     }
-  if (cmd.k_step == 0)
-    throw InputError(layer_place(graph, l),
-                     fmt::format("one output channel's weights ({} reduction elements at {} "
-                                 "bits per core) do not fit the {}-byte weight memory tile",
-                                 per_core, cmd.coding.planes, p.weight_tile_bytes()));
-  const int64_t bpe = p.activation_bytes();
-  const kernels::ConvGeometry& g = s.geometry;
   const auto fits = [&](int rows, int cols) {
     return std::min<int64_t>(window_span(rows, g.stride_h, g.dilation_h, g.kernel_h), s.in_h) *
                std::min<int64_t>(window_span(cols, g.stride_w, g.dilation_w, g.kernel_w), s.in_w) *
-               s.group_in() * bpe <=
+               cmd.c_step * bpe <=
            p.feature_tile_bytes();
   };
-  // Whole rows when one fits (the most rows that do), else column stripes of one row.
+  // Whole rows when one fits (the most rows that do), else column stripes of one row; one
+  // output always fits (c_step above).
   cmd.col_step = s.out_w;
   for (int r = s.out_h; r >= 1; --r)
     if (fits(r, s.out_w)) {
@@ -96,46 +129,47 @@ void choose_steps(const Graph& graph, const Layer& l, const UnpuParams& p, Layer
       cmd.col_step = c;
       return;
     }
-  throw InputError(
-      layer_place(graph, l),
-      fmt::format(
-          "one output needs {} channels x {} x {} inputs ({} bytes), more than the "
-          "{}-byte feature memory tile",
-          s.group_in(), std::min(g.kernel_h, s.in_h), std::min(g.kernel_w, s.in_w),
-          int64_t{s.group_in()} * std::min(g.kernel_h, s.in_h) * std::min(g.kernel_w, s.in_w) * bpe,
-          p.feature_tile_bytes()));
+  throw std::logic_error("unpu compiler: one output of " + l.name + " does not fit after all");
 }
 
-// Order: group, output-channel range, row stripe, column stripe; a range's weights stay
-// resident across its stripes.
+// Order: group, output-channel range, row stripe, column stripe, input-channel pass. A
+// range's weights stay resident across its stripes when there is one pass; with several,
+// each pass loads its channels' weights.
 void make_tiles(const UnpuParams& p, LayerCommand& cmd) {
   const ConvShape& s = cmd.conv;
   const kernels::ConvGeometry& g = s.geometry;
+  const bool passes = cmd.c_step < s.group_in();
   for (int grp = 0; grp < g.groups; ++grp)
     for (int k0 = 0; k0 < s.group_out(); k0 += cmd.k_step)
       for (int oy0 = 0; oy0 < s.out_h; oy0 += cmd.row_step)
-        for (int ox0 = 0; ox0 < s.out_w; ox0 += cmd.col_step) {
-          Tile t;
-          t.group = grp;
-          t.k0 = k0;
-          t.k1 = std::min(k0 + cmd.k_step, s.group_out());
-          t.oy0 = oy0;
-          t.oy1 = std::min(oy0 + cmd.row_step, s.out_h);
-          t.ox0 = ox0;
-          t.ox1 = std::min(ox0 + cmd.col_step, s.out_w);
-          std::tie(t.iy0, t.iy1) =
-              input_span(t.oy0, t.oy1, g.stride_h, g.pad_top, g.dilation_h, g.kernel_h, s.in_h);
-          // Whole input rows unless the layer needs column stripes (one DMA burst per row).
-          std::tie(t.ix0, t.ix1) = cmd.col_step == s.out_w
-                                       ? std::pair<int, int>{0, s.in_w}
-                                       : input_span(t.ox0, t.ox1, g.stride_w, g.pad_left,
-                                                    g.dilation_w, g.kernel_w, s.in_w);
-          t.load_weights = oy0 == 0 && ox0 == 0;
-          t.weight_bytes = packed_bytes(int64_t{t.k1 - t.k0} * s.reduction(), cmd.coding.planes);
-          t.data_bytes = int64_t{s.group_in()} * std::max(t.iy1 - t.iy0, 0) *
-                         std::max(t.ix1 - t.ix0, 0) * p.activation_bytes();
-          cmd.tiles.push_back(t);
-        }
+        for (int ox0 = 0; ox0 < s.out_w; ox0 += cmd.col_step)
+          for (int c0 = 0; c0 < s.group_in(); c0 += cmd.c_step) {
+            Tile t;
+            t.group = grp;
+            t.k0 = k0;
+            t.k1 = std::min(k0 + cmd.k_step, s.group_out());
+            t.oy0 = oy0;
+            t.oy1 = std::min(oy0 + cmd.row_step, s.out_h);
+            t.ox0 = ox0;
+            t.ox1 = std::min(ox0 + cmd.col_step, s.out_w);
+            t.c0 = c0;
+            t.c1 = std::min(c0 + cmd.c_step, s.group_in());
+            t.last_pass = t.c1 == s.group_in();
+            set_chunks(tile_reduction(cmd, t), p, cmd.coding.binary, t.chunks, t.core_split);
+            std::tie(t.iy0, t.iy1) =
+                input_span(t.oy0, t.oy1, g.stride_h, g.pad_top, g.dilation_h, g.kernel_h, s.in_h);
+            // Whole input rows unless the layer needs column stripes (one DMA burst per row).
+            std::tie(t.ix0, t.ix1) = cmd.col_step == s.out_w
+                                         ? std::pair<int, int>{0, s.in_w}
+                                         : input_span(t.ox0, t.ox1, g.stride_w, g.pad_left,
+                                                      g.dilation_w, g.kernel_w, s.in_w);
+            t.load_weights = passes || (oy0 == 0 && ox0 == 0);
+            t.weight_bytes =
+                packed_bytes(int64_t{t.k1 - t.k0} * tile_reduction(cmd, t), cmd.coding.planes);
+            t.data_bytes = int64_t{t.c1 - t.c0} * std::max(t.iy1 - t.iy0, 0) *
+                           std::max(t.ix1 - t.ix0, 0) * p.activation_bytes();
+            cmd.tiles.push_back(t);
+          }
 }
 
 Unit unit_of(const Graph& g, const Layer& l) {
@@ -159,6 +193,10 @@ Unit unit_of(const Graph& g, const Layer& l) {
 
 }  // namespace
 
+int64_t tile_reduction(const LayerCommand& cmd, const Tile& t) {
+  return int64_t{t.c1 - t.c0} * cmd.conv.geometry.kernel_h * cmd.conv.geometry.kernel_w;
+}
+
 Program compile(const Graph& graph, const UnpuParams& params) {
   UnpuParams::schema().validate(params);
   Graph g = graph;
@@ -181,8 +219,6 @@ Program compile(const Graph& graph, const UnpuParams& params) {
                                      cmd.coding.planes, kernels::to_string(l.weight_q.scheme),
                                      params.max_weight_bits));
       cmd.conv = conv_shape(g, l);
-      cmd.chunks = ceil_div(cmd.conv.reduction(), params.chunk(cmd.coding.binary));
-      cmd.core_split = core_split(params.cores, cmd.chunks);
       choose_steps(g, l, params, cmd);
       make_tiles(params, cmd);
     }

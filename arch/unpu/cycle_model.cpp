@@ -20,7 +20,8 @@ CycleModel::CycleModel(const workloads::Graph& graph, const UnpuParams& params)
 }
 
 TimingResult CycleModel::run() {
-  const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label};
+  std::vector<TileSpan> spans;
+  const CycleContext ctx{m_graph, m_params, m_program, m_layout, m_stats, m_mac_label, spans};
   // Edges are counted, so the period only has to be positive; seconds come from clock_mhz.
   sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
   DramPort dram("dram_port", m_dram, kDramClients, kLoader);
@@ -41,6 +42,7 @@ TimingResult CycleModel::run() {
     busy_before = m_stats.lbpe.busy_cycles.value();
     macs_before = m_stats.lbpe.macs.value();
     if (cmd.unit == Unit::None) return false;
+    spans.assign(cmd.tiles.size(), TileSpan{});
     if (cmd.unit == Unit::Lbpe)
       for (sim::Channel<size_t>* unit : {&loader.commands, &cores.commands, &aggregation.commands,
                                          &simd.commands, &writer.commands})
@@ -56,6 +58,7 @@ TimingResult CycleModel::run() {
     lt.cycles = end - start;
     lt.core_cycles = m_stats.lbpe.busy_cycles.value() - busy_before;
     lt.macs = static_cast<int64_t>(m_stats.lbpe.macs.value() - macs_before);
+    if (m_program.layers[i].unit == Unit::Lbpe) lt.tile_spans = spans;
     finish_layer(m_program.layers[i], m_params, lt, m_stats);
     layers.push_back(lt);
   };

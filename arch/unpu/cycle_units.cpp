@@ -1,5 +1,7 @@
 #include "arch/unpu/cycle_units.h"
 
+#include <algorithm>
+
 namespace qasim::arch::unpu {
 
 ClockedUnit::ClockedUnit(sc_core::sc_module_name name, const CycleContext& ctx)
@@ -14,6 +16,7 @@ Loader::Loader(sc_core::sc_module_name name, const CycleContext& ctx, DramPort& 
     : ClockedUnit(name, ctx), m_dram(dram) {}
 
 void Loader::on_edge() {
+  const uint64_t c = m_cycle++;
   while (freed.valid()) {
     freed.pop();
     ++m_freed;
@@ -24,6 +27,7 @@ void Loader::on_edge() {
     --m_outstanding;
   }
   if (m_loading && m_outstanding == 0) {
+    if (m_cmd->unit == Unit::Lbpe) m_ctx.spans[m_next].load_done = c;
     (m_cmd->unit == Unit::Lbpe ? to_cores : to_simd)->push(m_next++);
     m_loading = false;
   }
@@ -45,6 +49,7 @@ void Loader::on_edge() {
     while (!m_loading && m_next < m_cmd->tiles.size() && (m_next < lag || m_freed > m_next - lag)) {
       const std::vector<DramRequest> loads =
           tile_loads(m_ctx.graph, *m_cmd, m_cmd->tiles[m_next], m_ctx.layout, m_ctx.params);
+      m_ctx.spans[m_next].load_start = m_ctx.spans[m_next].load_done = c;
       if (loads.empty()) {
         to_cores->push(m_next++);
         continue;
@@ -72,8 +77,9 @@ void DnnCores::on_edge() {
     m_tile = m_loaded = 0;
   }
   if (!m_cmd) return;
-  if (m_busy && c == m_finish) {
-    m_busy = false;
+  if (m_steps && m_steps->done()) {
+    m_steps.reset();
+    m_ctx.spans[m_tile].compute_done = c;
     freed->push(m_tile);
     to_aggr->push(m_tile);
     if (++m_tile == m_cmd->tiles.size()) {
@@ -87,14 +93,16 @@ void DnnCores::on_edge() {
       return;
     }
   }
-  if (!m_busy && m_loaded > m_tile) {
-    const TileWork w = tile_work(*m_cmd, m_cmd->tiles[m_tile], m_ctx.params);
+  if (!m_steps && m_loaded > m_tile) {
+    const Tile& t = m_cmd->tiles[m_tile];
+    // The loader's DMA writes into the memories (counted where the tile is consumed).
+    const TileWork w = tile_work(*m_cmd, t, m_ctx.params);
     m_ctx.stats.weight_mem.write_bytes += w.weight_mem_writes;
     m_ctx.stats.feature_mem.write_bytes += w.feature_mem_writes;
-    count_core_work(w, m_ctx.stats);
-    m_finish = c + w.core_cycles;
-    m_busy = true;
+    m_steps.emplace(*m_cmd, t, m_ctx.params);
+    m_ctx.spans[m_tile].compute_start = c;
   }
+  if (m_steps) m_steps->step(m_ctx.stats);  // this edge's LUT builds and reads
 }
 
 TileStage::TileStage(sc_core::sc_module_name name, const CycleContext& ctx)
@@ -106,7 +114,7 @@ void TileStage::on_edge() {
   while (tiles.valid()) m_queue.push_back(tiles.pop());
   if (m_busy && c == m_finish) {
     m_busy = false;
-    next->push(m_current);
+    if (forward(m_current)) next->push(m_current);
   }
   if (!m_busy && !m_queue.empty()) {
     m_current = m_queue.front();
@@ -145,7 +153,10 @@ Writer::Writer(sc_core::sc_module_name name, const CycleContext& ctx, DramPort& 
 void Writer::on_edge() {
   if (commands.valid()) {
     m_cmd = &m_ctx.program.layers[commands.pop()];
-    m_tiles_left = m_cmd->unit == Unit::Lbpe ? m_cmd->tiles.size() : 1;
+    m_tiles_left = 1;
+    if (m_cmd->unit == Unit::Lbpe)
+      m_tiles_left = static_cast<size_t>(std::count_if(m_cmd->tiles.begin(), m_cmd->tiles.end(),
+                                                       [](const Tile& t) { return t.last_pass; }));
   }
   while (tiles.valid()) {
     const size_t tile = tiles.pop();

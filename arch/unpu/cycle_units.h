@@ -1,16 +1,20 @@
 // The clocked UNPU units: DMA loader (fills the weight and feature memories), DNN cores
 // (the LBPEs), aggregation core, 1-D SIMD core and DMA writer, one SC_METHOD each, counting
 // their own rising edges. They exchange messages through sim::Channel (one register hop
-// each) and reach DRAM only through the DramPort. Each step's cycles and counts come from
-// work.h, the functions the fast model calls. Timing and counts only; the values come from
+// each) and reach DRAM only through the DramPort. The DNN cores step every LBPE edge by
+// edge (core_steps.h); the other units' cycles and counts come from work.h, the functions
+// the fast model calls. Timing and counts only; the values come from
 // executor.h.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <systemc>
 #include <vector>
 
+#include "arch/unpu/core_steps.h"
+#include "arch/unpu/fast_model.h"
 #include "arch/unpu/stats.h"
 #include "arch/unpu/work.h"
 #include "sim/channel.h"
@@ -32,6 +36,7 @@ struct CycleContext {
   const DramLayout& layout;
   UnpuStats& stats;
   const std::vector<size_t>& mac_label;  // per LBPE layer: index into lbpe.mac
+  std::vector<TileSpan>& spans;          // the running layer's tiles (loader and cores)
 };
 
 // A unit that takes commands (layer indices) from the controller.
@@ -65,6 +70,8 @@ class Loader : public ClockedUnit {
   bool m_loading = false;
 };
 
+// The DNN cores: every edge of a tile, each busy LBPE builds its LUTs or reads them for
+// one lane group and weight plane (core_steps.h), so a tile takes exactly its edges.
 class DnnCores : public ClockedUnit {
  public:
   DnnCores(sc_core::sc_module_name name, const CycleContext& ctx);
@@ -75,8 +82,7 @@ class DnnCores : public ClockedUnit {
  private:
   void on_edge() override;
   size_t m_tile = 0, m_loaded = 0;
-  bool m_busy = false;
-  uint64_t m_finish = 0;
+  std::optional<CoreSteps> m_steps;  // the tile being computed
 };
 
 // A unit that processes the tiles it is handed in order, each for some cycles (the
@@ -90,6 +96,8 @@ class TileStage : public ClockedUnit {
   TileStage(sc_core::sc_module_name name, const CycleContext& ctx);
   // Counts the tile's work and returns its cycles.
   virtual uint64_t start(size_t tile) = 0;
+  // Whether the tile goes on to `next` when done.
+  virtual bool forward(size_t) const { return true; }
 
  private:
   void on_edge() override;
@@ -99,12 +107,15 @@ class TileStage : public ClockedUnit {
   uint64_t m_finish = 0;
 };
 
+// Adds the cores' partial sums and the bias; keeps them across input-channel passes and
+// hands a tile to the SIMD core at its last pass.
 class Aggregator : public TileStage {
  public:
   Aggregator(sc_core::sc_module_name name, const CycleContext& ctx) : TileStage(name, ctx) {}
 
  private:
   uint64_t start(size_t tile) override;
+  bool forward(size_t tile) const override { return m_cmd->tiles[tile].last_pass; }
 };
 
 class SimdCore : public TileStage {

@@ -1,6 +1,7 @@
 #include "arch/unpu/executor.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "arch/common/execute_layers.h"
@@ -17,18 +18,19 @@ using workloads::Layer;
 
 namespace {
 
-// The LUT indices of every output channel's weights: per channel, plane-major
+// The LUT indices of every output channel's weights over reduction elements
+// [first, first + count) (one input-channel pass): per channel, plane-major
 // [plane][lut group], so a lane reads one plane of a chunk contiguously.
 std::vector<uint8_t> encode_weights(const Layer& l, const LayerCommand& cmd, int lut_inputs,
-                                    int64_t groups_per_out) {
+                                    int64_t first, int64_t count, int64_t groups_per_out) {
   const int64_t rd = cmd.conv.reduction();
   const WeightCoding& c = cmd.coding;
   const int planes = c.planes;
   std::vector<uint8_t> index(static_cast<size_t>(cmd.conv.out_c * groups_per_out * planes), 0);
   for (int oc = 0; oc < cmd.conv.out_c; ++oc) {
-    const int32_t* w = l.weights.data() + int64_t{oc} * rd;
+    const int32_t* w = l.weights.data() + int64_t{oc} * rd + first;
     uint8_t* out = index.data() + static_cast<size_t>(oc) * groups_per_out * planes;
-    for (int64_t e = 0; e < rd; ++e) {
+    for (int64_t e = 0; e < count; ++e) {
       const int64_t g = e / lut_inputs;
       const int bit = static_cast<int>(e % lut_inputs);
       for (int b = 0; b < planes; ++b)
@@ -52,27 +54,33 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
   const LutShape shape = lut_shape(p, coding);
   const int L = shape.inputs;
   const int entries = shape.entries;
-  const int64_t rd = s.reduction();
-  const int64_t groups = (rd + L - 1) / L;  // LUTs per output pixel
-  const int cg = s.group_in();
-  const std::vector<uint8_t> index = encode_weights(l, cmd, L, groups);
+  const int64_t taps = int64_t{geo.kernel_h} * geo.kernel_w;
+  // Per input-channel pass (first channel c0): its LUT groups and weight indices.
+  std::map<int, std::vector<uint8_t>> indices;
+  for (const Tile& t : cmd.tiles)
+    if (!indices.count(t.c0)) {
+      const int64_t count = tile_reduction(cmd, t);
+      indices[t.c0] = encode_weights(l, cmd, L, int64_t{t.c0} * taps, count, (count + L - 1) / L);
+    }
 
   AccTensor acc({x.dim(0), s.out_c, s.out_h, s.out_w});
-  // One output pixel of tile t: LUTs from its window, then every output channel of the tile.
-  const auto pixel = [&](const Tile& t, int64_t n, int oy, int ox, std::vector<int64_t>& window,
-                         std::vector<int64_t>& luts) {
+  // One output pixel of tile t: LUTs from its window over the pass's channels, then every
+  // output channel of the tile; the aggregation core adds the chunks' partial sums (and the
+  // bias, in the first pass) to what earlier passes left.
+  const auto pixel = [&](const Tile& t, int64_t groups, const uint8_t* pass_index, int64_t n,
+                         int oy, int ox, std::vector<int64_t>& window, std::vector<int64_t>& luts) {
     // The aligned feature loader hands the LBPE the pixel's window, [c][r][s] order.
     std::fill(window.begin(), window.end(), 0);
-    for (int c = 0; c < cg; ++c) {
+    for (int c = t.c0; c < t.c1; ++c) {
       const int32_t* plane =
-          x.data() + ((n * s.in_c + t.group * cg + c) * s.in_h) * int64_t{s.in_w};
+          x.data() + ((n * s.in_c + t.group * s.group_in() + c) * s.in_h) * int64_t{s.in_w};
       for (int r = 0; r < geo.kernel_h; ++r) {
         const int iy = oy * geo.stride_h - geo.pad_top + r * geo.dilation_h;
         if (iy < 0 || iy >= s.in_h) continue;
         for (int q = 0; q < geo.kernel_w; ++q) {
           const int ix = ox * geo.stride_w - geo.pad_left + q * geo.dilation_w;
           if (ix < 0 || ix >= s.in_w) continue;
-          window[static_cast<size_t>((int64_t{c} * geo.kernel_h + r) * geo.kernel_w + q)] =
+          window[static_cast<size_t>((int64_t{c - t.c0} * geo.kernel_h + r) * geo.kernel_w + q)] =
               plane[int64_t{iy} * s.in_w + ix] - x_zp;
         }
       }
@@ -81,9 +89,8 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
       build_lut(window.data() + g * L, shape, luts.data() + g * entries);
     for (int k = t.k0; k < t.k1; ++k) {
       const int oc = t.group * s.group_out() + k;
-      const uint8_t* idx = index.data() + static_cast<size_t>(oc) * groups * coding.planes;
-      // Aggregation core: the bias, then every chunk's partial sum.
-      int64_t sum = l.has_bias && !l.bias.empty() ? l.bias[oc] : 0;
+      const uint8_t* idx = pass_index + static_cast<size_t>(oc) * groups * coding.planes;
+      int64_t sum = t.c0 == 0 && l.has_bias && !l.bias.empty() ? l.bias[oc] : 0;
       for (int64_t g0 = 0; g0 < groups; g0 += p.luts_per_lbpe) {
         const int count = static_cast<int>(std::min<int64_t>(p.luts_per_lbpe, groups - g0));
         sum += lane_dot(luts.data() + g0 * entries, shape, count, idx + g0,
@@ -95,10 +102,12 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
         for (int64_t g = 0; g < groups; ++g) xsum += luts[g * entries + entries - 1];
         sum -= int64_t{w_zp} * xsum;
       }
-      acc[((n * s.out_c + oc) * s.out_h + oy) * s.out_w + ox] = sum;
+      acc[((n * s.out_c + oc) * s.out_h + oy) * s.out_w + ox] += sum;
     }
   };
   for (const Tile& t : cmd.tiles) {
+    const int64_t groups = (tile_reduction(cmd, t) + L - 1) / L;  // LUTs per output pixel
+    const uint8_t* pass_index = indices.at(t.c0).data();
     // Rows of the tile are independent (each writes its own outputs): host threads, when
     // the tile has enough lookups to pay for them.
     const int64_t rows = x.dim(0) * (t.oy1 - t.oy0);
@@ -110,7 +119,7 @@ AccTensor accumulate_lbpe(const Graph& graph, const LayerCommand& cmd, const Unp
       std::vector<int64_t> luts(static_cast<size_t>(groups * entries));
       const int64_t n = row / (t.oy1 - t.oy0);
       const int oy = t.oy0 + static_cast<int>(row % (t.oy1 - t.oy0));
-      for (int ox = t.ox0; ox < t.ox1; ++ox) pixel(t, n, oy, ox, window, luts);
+      for (int ox = t.ox0; ox < t.ox1; ++ox) pixel(t, groups, pass_index, n, oy, ox, window, luts);
     }
   }
   return acc;

@@ -4,10 +4,11 @@
 // 0), each output channel consumes its weights one bit plane at a time (lbpe.h), each
 // chunk's partial sum goes to the aggregation core, which adds the chunks and the bias
 // exactly (and, for weights with a zero point, subtracts zp * sum(x), the all-ones LUT
-// entries); the SIMD core applies the accumulator's overflow rule and requantizes with
-// numerics(). Pooling, add, concat and rescale run on the SIMD core as the kernels/ integer
-// ops (workloads::run_layer, the golden reference's own code for those layers: their
-// bit-exactness is by construction). No time here: see fast_model.h.
+// entries), and keeps the sums across the input-channel passes of a tiled layer (the bias
+// in the first); after the last pass the SIMD core applies the accumulator's overflow rule and
+// requantizes with numerics(). Pooling, add, concat and rescale run on the SIMD core as the
+// kernels/ integer ops (workloads::run_layer, the golden reference's own code for those layers:
+// their bit-exactness is by construction). No time here: see fast_model.h.
 #pragma once
 
 #include <vector>

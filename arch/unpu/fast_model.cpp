@@ -74,19 +74,22 @@ LayerTiming FastModel::run_lbpe(const LayerCommand& cmd, uint64_t start) {
     m_stats.weight_mem.write_bytes += w.weight_mem_writes;
     m_stats.feature_mem.write_bytes += w.feature_mem_writes;
     count_core_work(w, m_stats);
-    core = std::max(loaded + kHop, core) + w.core_cycles;
+    const uint64_t compute_start = std::max(loaded + kHop, core);
+    core = compute_start + w.core_cycles;
     computed.push_back(core);
+    lt.tile_spans.push_back({push, loaded, compute_start, core});
     lt.core_cycles += w.core_cycles;
     agg = std::max(core + kHop, agg) + w.agg_cycles;
     m_stats.aggregation.ops += w.agg_adds;
     m_stats.aggregation.busy_cycles += w.agg_cycles;
+    lt.macs += static_cast<int64_t>(w.macs);
+    if (!t.last_pass) continue;  // the aggregation core keeps the partial sums
     simd = std::max(agg + kHop, simd) + w.simd_cycles;
     m_stats.simd.ops += w.outputs;
     m_stats.simd.busy_cycles += w.simd_cycles;
     // The writer sees the tile one hop after the SIMD core; the DRAM port one hop later.
     for (const DramRequest& r : tile_writes(cmd, t, m_layout, m_params))
       m_pending.push_back({simd + 2 * kHop, r.addr, r.bytes});
-    lt.macs += static_cast<int64_t>(w.macs);
   }
   const uint64_t macs = static_cast<uint64_t>(lt.macs);
   m_stats.lbpe.mac[m_mac_label[cmd.layer]] += macs;

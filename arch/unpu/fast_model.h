@@ -14,14 +14,16 @@
 //   double_buffer when tile t-2's compute is seen done, else tile t-1's. The DRAM model
 //   (bandwidth, latency, bursts, queueing; writes before reads at one edge) says when.
 // - DNN cores: tile t starts when its loads are seen and tile t-1 is computed, and takes
-//   (work.cpp) rounds * ceil(chunks / core_split) * step + B cycles, where a step reads
-//   one LUT set: step = max(B, kgroups * planes) with double-buffered LUTs (B + ... without),
-//   B = ceil(2^lut_inputs / lut_fill_entries) the LUT build, planes the weight bits, kgroups
-//   the groups of `lanes` output channels per LBPE, rounds the pixel rounds over the LBPEs,
-//   chunks = ceil(reduction / (luts_per_lbpe * activations per LUT)).
+//   (work.h CoreSchedule) B + (sets - 1) * step + L cycles with double-buffered LUTs
+//   (sets * (B + L) without), where a set is one LUT set per LBPE: sets = rounds *
+//   ceil(chunks / core_split), step = max(B, L), B = ceil(2^lut_inputs / lut_fill_entries)
+//   the LUT build, L = kgroups * planes its reads (planes the weight bits, kgroups the
+//   groups of `lanes` output channels per LBPE), rounds the pixel rounds over the LBPEs,
+//   chunks = ceil(reduction / (luts_per_lbpe * activations per LUT)). The cycle mode steps
+//   the same schedule edge by edge (core_steps.h).
 // - Aggregation core: ceil(outputs * core_split / aggregation_rate) cycles per tile, in
-//   order; then the SIMD core requantizes at simd_lanes per cycle; then the writer writes
-//   the tile's outputs.
+//   order; at a tile's last input-channel pass (every tile of a layer without passes) the
+//   SIMD core then requantizes at simd_lanes per cycle and the writer writes the outputs.
 // A SIMD-core layer (pool, add, concat, rescale): the loader reads its inputs, the SIMD core
 // processes ops / simd_lanes cycles, the writer writes the output.
 #pragma once
@@ -44,6 +46,14 @@ namespace qasim::arch::unpu {
 
 inline constexpr uint64_t kHop = 1;  // one register stage per message
 
+// When a tile held its memory half (edges, both models): the loader issues its DMA reads
+// at load_start and the data is written into the half up to load_done (the edge the loader
+// reports it loaded); the DNN cores read it from compute_start to compute_done - 1 and
+// report the half free at compute_done.
+struct TileSpan {
+  uint64_t load_start = 0, load_done = 0, compute_start = 0, compute_done = 0;
+};
+
 struct LayerTiming {
   std::string name;
   Unit unit = Unit::None;
@@ -52,7 +62,8 @@ struct LayerTiming {
   uint64_t core_cycles = 0;  // cycles the DNN cores computed
   int64_t macs = 0;
   size_t tiles = 0;
-  double utilization = 0;  // bit-MACs / lane slots at the layer's weight precision
+  double utilization = 0;            // bit-MACs / lane slots at the layer's weight precision
+  std::vector<TileSpan> tile_spans;  // LBPE layers: one per tile
 };
 
 struct TimingResult {

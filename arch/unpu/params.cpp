@@ -63,13 +63,17 @@ const ParamSchema<UnpuParams>& UnpuParams::schema() {
               "weight memory per DNN core")
             .range(1, 65536);
         s.add("weight_memory_banks", &UnpuParams::weight_memory_banks, "banks",
-              "banks of each weight memory (energy per access; conflicts not modeled)")
+              "banks of each weight memory (energy per access; even with double_buffer: each half "
+              "owns "
+              "whole banks)")
             .range(1, 256);
         s.add("feature_memory_kib", &UnpuParams::feature_memory_kib, "KiB",
               "input feature memory shared by the DNN cores")
             .range(1, 65536);
         s.add("feature_memory_banks", &UnpuParams::feature_memory_banks, "banks",
-              "banks of the feature memory (energy per access; conflicts not modeled)")
+              "banks of the feature memory (energy per access; even with double_buffer: each half "
+              "owns "
+              "whole banks)")
             .range(1, 256);
         s.add("double_buffer", &UnpuParams::double_buffer, "",
               "load the next tile into one half of each memory while computing on the other");
@@ -89,6 +93,15 @@ const ParamSchema<UnpuParams>& UnpuParams::schema() {
           return p.accumulator_bits >= p.activation_bits + 2
                      ? ""
                      : "accumulator_bits must exceed activation_bits by at least 2";
+        });
+        // The loader writes one half while the cores read the other: halves of whole banks
+        // keep those accesses in different banks (README.md, "Memory banks").
+        s.rule([](const UnpuParams& p) -> std::string {
+          return !p.double_buffer ||
+                         (p.feature_memory_banks % 2 == 0 && p.weight_memory_banks % 2 == 0)
+                     ? ""
+                     : "with double_buffer, feature_memory_banks and weight_memory_banks must "
+                       "be even (each half owns whole banks)";
         });
         s.preset("unpu",
                  "UNPU (JSSC 2019): 4 DNN cores x 6 LBPEs, 200 MHz, 16-bit activations, 1-16-bit "

@@ -92,6 +92,16 @@ struct UnpuParams {
     return double_buffer ? feature_memory_bytes() / 2 : feature_memory_bytes();
   }
 
+  // The banks buffer half `half` (0 or 1; tile t uses half t % 2) owns in a memory of
+  // `banks` banks: [first, first + count). Double-buffered, each half owns banks / 2 whole
+  // banks (a rule keeps the counts even); else the one buffer owns them all.
+  struct BankRange {
+    int first = 0, count = 0;
+  };
+  BankRange half_banks(int banks, int half) const {
+    return double_buffer ? BankRange{half * banks / 2, banks / 2} : BankRange{0, banks};
+  }
+
   kernels::Numerics numerics() const;
 
   // Fields, ranges, the preset `unpu` and cross-field rules.

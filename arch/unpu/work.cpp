@@ -40,13 +40,25 @@ std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCo
   const ConvShape& s = cmd.conv;
   const uint64_t bpe = u64(params.activation_bytes());
   const uint64_t plane = u64(s.in_h) * u64(s.in_w);
-  const uint64_t c_first = u64(t.group) * u64(s.group_in());
+  const uint64_t c_first = u64(t.group) * u64(s.group_in()) + u64(t.c0);
+  const uint64_t channels = u64(t.c1 - t.c0);
   const uint64_t in_addr = layout.act[graph.layers[cmd.layer].inputs[0]];
   std::vector<DramRequest> out;
   if (t.load_weights) {
     const uint64_t k_first = u64(t.group) * u64(s.group_out()) + u64(t.k0);
-    const uint64_t bit = k_first * u64(s.reduction()) * u64(cmd.coding.planes);
-    out.push_back({layout.weight[cmd.layer] + bit / 8, u64(t.weight_bytes)});
+    const uint64_t planes = u64(cmd.coding.planes);
+    const uint64_t base = layout.weight[cmd.layer];
+    if (t.c0 == 0 && t.c1 == s.group_in()) {
+      out.push_back({base + k_first * u64(s.reduction()) * planes / 8, u64(t.weight_bytes)});
+    } else {
+      // One input-channel pass: each output channel's slice, whole bytes of packed bits.
+      const uint64_t taps = u64(s.geometry.kernel_h) * u64(s.geometry.kernel_w);
+      for (uint64_t k = k_first; k < k_first + u64(t.k1 - t.k0); ++k) {
+        const uint64_t bit0 = (k * u64(s.reduction()) + u64(t.c0) * taps) * planes;
+        const uint64_t bit1 = bit0 + channels * taps * planes;
+        out.push_back({base + bit0 / 8, ceil_div(bit1, 8) - bit0 / 8});
+      }
+    }
   }
   if (t.data_bytes > 0) {
     const uint64_t rows = u64(t.iy1 - t.iy0), cols = u64(t.ix1 - t.ix0);
@@ -54,11 +66,11 @@ std::vector<DramRequest> tile_loads(const workloads::Graph& graph, const LayerCo
     if (full_width && t.iy0 == 0 && t.iy1 == s.in_h) {
       out.push_back({in_addr + c_first * plane * bpe, u64(t.data_bytes)});
     } else if (full_width) {
-      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+      for (uint64_t c = 0; c < channels; ++c)
         out.push_back({in_addr + ((c_first + c) * plane + u64(t.iy0) * u64(s.in_w)) * bpe,
                        rows * cols * bpe});
     } else {
-      for (uint64_t c = 0; c < u64(s.group_in()); ++c)
+      for (uint64_t c = 0; c < channels; ++c)
         for (uint64_t y = u64(t.iy0); y < u64(t.iy1); ++y)
           out.push_back(
               {in_addr + ((c_first + c) * plane + y * u64(s.in_w) + u64(t.ix0)) * bpe, cols * bpe});
@@ -91,43 +103,69 @@ std::vector<DramRequest> tile_writes(const LayerCommand& cmd, const Tile& t,
   return out;
 }
 
-TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) {
-  const ConvShape& s = cmd.conv;
-  const uint64_t planes = u64(cmd.coding.planes);
-  const uint64_t pixels = u64(t.oy1 - t.oy0) * u64(t.ox1 - t.ox0);
-  const uint64_t kt = u64(t.k1 - t.k0);
-  const uint64_t rd = u64(s.reduction());
-  const uint64_t chunks = u64(cmd.chunks);
-  const uint64_t split = u64(cmd.core_split);
+uint64_t CoreSchedule::luts_in_chunk(uint64_t c) const {
+  const uint64_t first = c * luts_per_chunk;
+  return first >= lut_groups ? 0 : std::min(luts_per_chunk, lut_groups - first);
+}
+
+uint64_t CoreSchedule::lanes_in_group(uint64_t g, uint64_t lanes) const {
+  const uint64_t first = g * lanes;
+  return first >= kt ? 0 : std::min(lanes, kt - first);
+}
+
+CoreSchedule core_schedule(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) {
   const LutShape shape = lut_shape(p, cmd.coding);
-  const uint64_t lut_groups = ceil_div(rd, u64(shape.inputs));  // LUTs per pixel
+  CoreSchedule s;
+  s.pixels = u64(t.oy1 - t.oy0) * u64(t.ox1 - t.ox0);
+  s.kt = u64(t.k1 - t.k0);
+  s.reduction = u64(tile_reduction(cmd, t));
+  s.lut_groups = ceil_div(s.reduction, u64(shape.inputs));
+  s.luts_per_chunk = u64(p.luts_per_lbpe);
+  s.chunks = u64(t.chunks);
+  s.split = u64(t.core_split);
+  s.passes = ceil_div(s.chunks, s.split);
   // LBPE slots: the cores outside one reduction split take other pixels.
-  const uint64_t slots = u64(p.cores) / split * u64(p.lbpes_per_core);
-  const uint64_t kgroups = ceil_div(kt, u64(p.lanes));
-  // Fewer pixels than slots: the spare LBPEs take other output-channel groups of a pixel.
-  const uint64_t k_split = pixels >= slots ? 1 : std::min(slots / pixels, kgroups);
-  const uint64_t rounds = ceil_div(pixels * k_split, slots);
-  const uint64_t kg_per_lbpe = ceil_div(kgroups, k_split);
-  const uint64_t build = u64(p.lut_build_cycles());
-  const uint64_t lookups = kg_per_lbpe * planes;  // cycles one LUT set is read
-  const uint64_t step = p.lut_double_buffer ? std::max(build, lookups) : build + lookups;
+  s.slots = u64(p.cores) / s.split * u64(p.lbpes_per_core);
+  s.kgroups = ceil_div(s.kt, u64(p.lanes));
+  // Fewer pixels than slots: the spare LBPEs take other output-channel groups of a pixel
+  // (as many LBPEs as the groups need at kg_per_lbpe groups each).
+  const uint64_t spare = s.pixels >= s.slots ? 1 : std::min(s.slots / s.pixels, s.kgroups);
+  s.kg_per_lbpe = ceil_div(s.kgroups, spare);
+  s.k_split = ceil_div(s.kgroups, s.kg_per_lbpe);
+  s.rounds = ceil_div(s.items(), s.slots);
+  s.build = u64(p.lut_build_cycles());
+  s.lookups = s.kg_per_lbpe * u64(cmd.coding.planes);
+  s.step = p.lut_double_buffer ? std::max(s.build, s.lookups) : s.build + s.lookups;
+  s.cycles =
+      p.lut_double_buffer ? s.build + (s.sets() - 1) * s.step + s.lookups : s.sets() * s.step;
+  return s;
+}
+
+uint64_t build_adds_per_lut(const WeightCoding& coding, const UnpuParams& p) {
+  return coding.binary ? u64(p.lut_entries()) - 1 : u64(p.lut_entries()) - 1 - u64(p.lut_inputs);
+}
+
+TileWork tile_work(const LayerCommand& cmd, const Tile& t, const UnpuParams& p) {
+  const CoreSchedule s = core_schedule(cmd, t, p);
+  const uint64_t planes = u64(cmd.coding.planes);
+  const uint64_t inputs = u64(lut_shape(p, cmd.coding).inputs);
+  const uint64_t groups = u64(p.cores) / s.split;  // core groups
   TileWork w;
-  w.core_cycles = rounds * ceil_div(chunks, split) * step + (p.lut_double_buffer ? build : 0);
-  w.outputs = kt * pixels;
-  w.macs = w.outputs * rd;
-  w.lut_builds = pixels * k_split * lut_groups;
+  w.core_cycles = s.cycles;
+  w.outputs = s.kt * s.pixels;
+  w.macs = w.outputs * s.reduction;
+  w.lut_builds = s.items() * s.lut_groups;
   w.lut_writes = w.lut_builds * u64(p.lut_entries());
-  w.lut_build_adds =
-      w.lut_builds *
-      (cmd.coding.binary ? u64(p.lut_entries()) - 1 : u64(p.lut_entries()) - 1 - u64(p.lut_inputs));
-  w.lut_reads = w.outputs * lut_groups * planes;
-  w.tree_adds = w.outputs * planes * (lut_groups - chunks);
-  w.shift_adds = w.outputs * planes * chunks;
-  w.weight_mem_reads = rounds * (u64(p.cores) / split) * ceil_div(kt * rd * planes, 8);
-  w.weight_mem_writes = t.load_weights ? u64(t.weight_bytes) * (u64(p.cores) / split) : 0;
-  w.feature_mem_reads = w.lut_builds * u64(shape.inputs) * u64(p.activation_bytes());
+  w.lut_build_adds = w.lut_builds * build_adds_per_lut(cmd.coding, p);
+  w.lut_reads = w.outputs * s.lut_groups * planes;
+  w.tree_adds = w.outputs * planes * (s.lut_groups - s.chunks);
+  w.shift_adds = w.outputs * planes * s.chunks;
+  // Every round, each core group streams the tile's packed weights once to its LBPEs.
+  w.weight_mem_reads = s.rounds * groups * ceil_div(s.kt * s.reduction * planes, 8);
+  w.weight_mem_writes = t.load_weights ? u64(t.weight_bytes) * groups : 0;
+  w.feature_mem_reads = w.lut_builds * inputs * u64(p.activation_bytes());
   w.feature_mem_writes = u64(t.data_bytes);
-  w.agg_adds = w.outputs * split;  // split-1 partial sums and the bias per output
+  w.agg_adds = w.outputs * s.split;  // split-1 partial sums and the bias per output
   w.agg_cycles = ceil_div(w.agg_adds, u64(p.aggregation_rate));
   w.simd_cycles = ceil_div(w.outputs, u64(p.simd_lanes));
   return w;

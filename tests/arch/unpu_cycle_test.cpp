@@ -23,6 +23,8 @@ std::vector<uint64_t> flatten(const TimingResult& r, const sim::StatsRecorder& r
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerTiming& l = r.layers[i];
     out.insert(out.end(), {l.start, l.cycles, l.core_cycles, static_cast<uint64_t>(l.macs)});
+    for (const TileSpan& t : l.tile_spans)
+      out.insert(out.end(), {t.load_start, t.load_done, t.compute_start, t.compute_done});
     append_layer_counters(rec, i, out);
   }
   append_total_counters(rec, out);
@@ -61,6 +63,17 @@ TEST(UnpuCycleModel, TilesWithAndWithoutDoubleBuffering) {
   expect_cycle_equals_fast(g, p);
   p.feature_memory_kib = 2;  // column stripes
   expect_cycle_equals_fast(g, p);
+}
+
+// Input-channel passes (unpu_channel_tiling_test.cpp): the partial sums stay in the
+// aggregation core until the last pass, in both models.
+TEST(UnpuCycleModel, InputChannelPasses) {
+  UnpuParams p = testing::preset_with("feature_memory_kib: 1\n");
+  expect_cycle_equals_fast(single_layer(40, 6, 6, 20, conv_geometry(3, 1, 1), 4, 1), p);
+  p.double_buffer = false;
+  expect_cycle_equals_fast(single_layer(40, 6, 6, 20, conv_geometry(3, 1, 1), 1, 2), p);
+  p = testing::preset_with("weight_memory_kib: 1\n");
+  expect_cycle_equals_fast(single_layer(64, 8, 8, 30, {}, 16, 5, true), p);
 }
 
 TEST(UnpuCycleModel, ZooNetworksAtSeveralPrecisions) {

@@ -62,9 +62,14 @@ TEST(UnpuCompiler, RefusesWhatItCannotRunWithTheLayerName) {
   EXPECT_THROW(compile(single_layer(4, 4, 4, 4, conv_geometry(1, 1, 0), 4, 1), p),
                workloads::InputError);
   p = testing::preset();
-  p.feature_memory_kib = 1;  // 512 B per half; one row of 64 x 3 x 64 x 2 B does not fit
-  EXPECT_THROW(compile(single_layer(64, 64, 64, 4, conv_geometry(3, 1, 1), 4, 1), p),
-               workloads::InputError);
+  p.feature_memory_kib = 1;  // 512 B per half; one channel's 17 x 17 x 2 B window does not fit
+  try {
+    compile(single_layer(4, 32, 32, 4, conv_geometry(17, 1, 8), 4, 1), p);
+    FAIL() << "a 578-byte window accepted by a 512-byte feature memory tile";
+  } catch (const workloads::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'conv'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("578 bytes"), std::string::npos) << e.what();
+  }
 }
 
 TEST(UnpuRegistry, PresetIsRegistered) {

@@ -11,6 +11,7 @@
 #include "arch/unpu/executor.h"
 #include "arch/unpu/params.h"
 #include "arch_support.h"
+#include "sim/yaml_params.h"
 #include "workloads/golden_engine.h"
 #include "workloads/graph.h"
 
@@ -71,6 +72,11 @@ inline workloads::Graph single_layer(int c, int h, int w, int k, const kernels::
   g.layers.push_back(layer);
   g.infer_shapes();
   return g;
+}
+
+// The preset with the overrides of a YAML text (as an arch YAML file would give them).
+inline UnpuParams preset_with(const std::string& yaml) {
+  return UnpuParams::schema().parse(sim::load_yaml_text(yaml, "test.yaml"), "test.yaml", preset());
 }
 
 inline kernels::ConvGeometry conv_geometry(int kernel, int stride, int pad, int groups = 1,
