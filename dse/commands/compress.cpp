@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -58,7 +59,7 @@ constexpr const char* kUsage =
 
 struct CompressFlags {
   std::string from, layers_file;
-  double density = 0.3, prune_lr = 0.01, share_lr = 1e-3;
+  double density = 0.3, prune_lr = 0.01, share_lr = 1e-4;
   int codebook_bits = 4, value_bits = 8, prune_steps = 3, prune_epochs = 1, share_epochs = 1;
   int64_t calibration_batches = 8;
   bool prune_first = false;
@@ -202,8 +203,9 @@ int cmd_compress(const std::vector<std::string>& args) {
                                                     "fine-tuning epochs of the shared centroids")(
       "prune-lr", po::value(&c.prune_lr)->default_value(0.01),
       "peak learning rate of the pruning fine-tuning (cosine per step)")(
-      "share-lr", po::value(&c.share_lr)->default_value(1e-3),
-      "peak learning rate of the centroid fine-tuning")(
+      "share-lr", po::value(&c.share_lr)->default_value(1e-4),
+      "peak learning rate of the centroid fine-tuning (a centroid's gradient is a sum over\n"
+      "its members: keep it small)")(
       "value-bits", po::value(&c.value_bits)->default_value(8),
       "signed bits of the integer codebook entries (2..16; EIE decodes up to 16)")(
       "calibration-batches", po::value(&c.calibration_batches)->default_value(8),
@@ -313,6 +315,7 @@ int cmd_compress(const std::vector<std::string>& args) {
       "epochs, {} sharing epochs, {} on {} threads, config hash {}\n",
       graph.name, base.model.string(), train.name, c.density, c.codebook_bits, c.prune_steps,
       c.prune_epochs, c.share_epochs, backend->name(), omp_get_max_threads(), hash);
+  std::fflush(stdout);
 
   std::unique_ptr<Progress> progress;
   std::string phase;
@@ -332,6 +335,14 @@ int cmd_compress(const std::vector<std::string>& args) {
     if (progress) progress->finish();
     fmt::print("{} epoch {}: loss {:.4f}, train {:.2f}%, test (fake-quant) {:.2f}%, {:.1f}s\n",
                name, r.epoch, r.train_loss, r.train_accuracy, r.test_accuracy, r.seconds);
+    std::fflush(stdout);
+  };
+  callbacks.on_accuracy = [&](const std::string& stage, double accuracy) {
+    const char* what = stage == "base"     ? "the base model (activation ranges calibrated)"
+                       : stage == "pruned" ? "after pruning and its fine-tuning"
+                                           : "after weight sharing, before its fine-tuning";
+    fmt::print("fake-quant accuracy {}: {:.2f}%\n", what, accuracy);
+    std::fflush(stdout);
   };
   const auto start = std::chrono::steady_clock::now();
   const wt::CompressResult result =

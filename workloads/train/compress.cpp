@@ -135,6 +135,7 @@ CompressResult compress(const Graph& base, const QuantConfig& activations,
     load_integer_weights(t->model(), base);
     calibrate(t->model(), train, config.calibration_batches, config.train.batch, config.train.seed);
     r.base_accuracy = t->evaluate(test, test_limit, eval_batch);
+    if (cb.on_accuracy) cb.on_accuracy("base", r.base_accuracy);
     state = save_state(t->model());
   }
 
@@ -174,7 +175,9 @@ CompressResult compress(const Graph& base, const QuantConfig& activations,
         std::move(shared), plan[j].codebook_bits, config.value_bits,
         base.layers[plan[j].layer].weights.dims());
   }
+  if (cb.on_accuracy) cb.on_accuracy("pruned", r.pruned_accuracy);
   r.shared_accuracy = t->evaluate(test, test_limit, eval_batch);
+  if (cb.on_accuracy) cb.on_accuracy("shared", r.shared_accuracy);
   r.fake_quant_accuracy = config.share_epochs > 0 && config.share_lr > 0
                               ? fine_tune(*t, "share", config.share_epochs)
                               : r.shared_accuracy;

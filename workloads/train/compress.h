@@ -38,6 +38,8 @@ struct CompressCallbacks {
   std::function<void(const std::string& phase, int64_t steps)> on_phase;
   std::function<void(const StepInfo&)> on_step;
   std::function<void(const std::string& phase, const EpochRecord&)> on_epoch;
+  // A fake-quant test accuracy between phases: "base", "pruned", "shared".
+  std::function<void(const std::string& stage, double accuracy)> on_accuracy;
 };
 
 struct PhaseRecord {
