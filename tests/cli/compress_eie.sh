@@ -2,7 +2,8 @@
 # qasim compress: a small trained ResNet is pruned and weight-shared; the golden accuracy it
 # prints agrees with its fake-quant accuracy and equals `qasim infer` on the exported model;
 # the densities are the targets; the model runs bit-exact on --arch eie in fast and cycle
-# mode with the same cycles; a second run is served from the cache; bad input exits 2.
+# mode with the same cycles; a second run is served from the cache; without --from the base
+# is trained first; bad input exits 2.
 source "$(dirname "$0")/lib/common.bash"
 have_numpy || { echo "skipped: Debian's python3-numpy is not installed"; exit 0; }
 
@@ -64,6 +65,16 @@ PY
 expect_exit 0 "$QASIM" compress "${COMPRESS[@]}" --out "$WORK/c2" --cache-dir "$WORK/cache"
 expect_output "reused cached model"
 cmp "$WORK/c/model.onnx" "$WORK/c2/model.onnx" || fail "cached model differs"
+
+# Without --from the base is trained first, with qasim train's flags, into OUT/base.
+expect_exit 0 "$QASIM" compress --model zoo:resnet8 --width 0.5 --input-shape 1x16x16 \
+  --quant int:w8a8 --epochs 1 --lr 0.05 "${DATA[@]}" --density 0.5 --prune-steps 1 \
+  --prune-epochs 0 --share-epochs 0 --out "$WORK/t" --no-cache
+expect_output "training the base model into"
+expect_output "golden integer accuracy"
+for f in base/model.onnx base/summary.json model.onnx summary.json; do
+  [ -s "$WORK/t/$f" ] || fail "$f not written"
+done
 
 # Bad input: exit 2 with the reason.
 expect_exit 2 "$QASIM" compress --from "$WORK/nowhere" --out "$WORK/bad"
