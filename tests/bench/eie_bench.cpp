@@ -243,7 +243,8 @@ int main(int argc, char** argv) {
   if (argc >= 4 && std::string(argv[1]) == "model") return bench_model(argv[2], argv[3]);
   if (argc < 6) {
     fmt::print(stderr,
-               "usage: eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle [LABEL]\n");
+               "usage: eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle|cost [LABEL]\n"
+               "       eie_bench model MODEL.onnx fast|cycle\n");
     return 2;
   }
   const int rows = std::atoi(argv[1]), cols = std::atoi(argv[2]);
