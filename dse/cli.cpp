@@ -22,6 +22,8 @@ const std::vector<Command>& commands() {
        cmd_simulate},
       {"train", "quantization-aware training; exports ONNX with its golden integer accuracy",
        cmd_train},
+      {"compress", "Deep Compression of a trained model (pruning, weight sharing) for EIE",
+       cmd_compress},
       {"list-archs", "the accelerator models of this build, with their params", cmd_list_archs},
       {"cost", "energy, area and efficiency of a hand-described design (cost model)", cmd_cost},
       {"sweep", "evaluate a sweep spec's design points into a result store (local or MPI)",

@@ -19,5 +19,6 @@ int cmd_sweep(const std::vector<std::string>& args);
 int cmd_report(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_train(const std::vector<std::string>& args);
+int cmd_compress(const std::vector<std::string>& args);
 
 }  // namespace qasim::dse

@@ -30,7 +30,7 @@ CompressionCounts compress_weights(Graph& graph, const PostTrainingCompression& 
     const std::vector<uint8_t> mask = kernels::qat::magnitude_prune_mask(w.values(), density);
     // Index 0 is kept for zero (pruned weights, EIE's padding entries): 2^bits - 1 values.
     const kernels::qat::SharedWeights shared =
-        kernels::qat::share_weights_into(w.values(), (1 << o.codebook_bits) - 1, mask);
+        kernels::qat::share_weights_clusters(w.values(), (1 << o.codebook_bits) - 1, mask);
     const kernels::Quantized q = kernels::qat::to_codebook(shared, o.value_bits, w.dims());
     const double new_scale = q.params.scale[0];
     if (!(new_scale > 0))

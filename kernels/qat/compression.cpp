@@ -41,13 +41,24 @@ int32_t nearest(const std::vector<float>& centroids, float v) {
 }  // namespace
 
 std::vector<uint8_t> magnitude_prune_mask(std::span<const float> w, double density) {
+  return magnitude_prune_mask(w, density, {});
+}
+
+std::vector<uint8_t> magnitude_prune_mask(std::span<const float> w, double density,
+                                          std::span<const uint8_t> survivors) {
   const char* op = "magnitude_prune_mask";
   if (!(density >= 0.0 && density <= 1.0))
     detail::fail(op, fmt::format("density {} outside [0, 1]", density));
+  check_mask(op, w.size(), survivors);
   detail::check_finite(op, w);
   const auto keep = static_cast<size_t>(std::llround(density * static_cast<double>(w.size())));
-  std::vector<size_t> order(w.size());
-  std::iota(order.begin(), order.end(), size_t{0});
+  std::vector<size_t> order;
+  order.reserve(w.size());
+  for (size_t i = 0; i < w.size(); ++i)
+    if (kept(survivors, i)) order.push_back(i);
+  if (keep > order.size())
+    detail::fail(op, fmt::format("density {} keeps {} weights but only {} survive", density, keep,
+                                 order.size()));
   // Largest |w| first; equal magnitudes by index: a strict weak order, so the result is
   // the same whatever the sort's internals.
   std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
@@ -73,14 +84,14 @@ SharedWeights share_weights(std::span<const float> w, int bits, std::span<const 
                             int max_iterations) {
   if (bits < 1 || bits > 8)
     detail::fail("share_weights", fmt::format("{} bits outside [1, 8]", bits));
-  return share_weights_into(w, 1 << bits, mask, max_iterations);
+  return share_weights_clusters(w, 1 << bits, mask, max_iterations);
 }
 
-SharedWeights share_weights_into(std::span<const float> w, int clusters,
-                                 std::span<const uint8_t> mask, int max_iterations) {
+SharedWeights share_weights_clusters(std::span<const float> w, int clusters,
+                                     std::span<const uint8_t> mask, int max_iterations) {
   const char* op = "share_weights";
-  if (clusters < 2 || clusters > 256)
-    detail::fail(op, fmt::format("{} clusters outside [2, 256]", clusters));
+  if (clusters < 1 || clusters > 256)
+    detail::fail(op, fmt::format("{} clusters outside [1, 256]", clusters));
   if (max_iterations < 1) detail::fail(op, "max_iterations must be at least 1");
   check_mask(op, w.size(), mask);
   detail::check_finite(op, w);
@@ -98,9 +109,12 @@ SharedWeights share_weights_into(std::span<const float> w, int clusters,
     any = true;
   }
   if (!any) return shared;
+  // One cluster: the linear initialisation degenerates to the minimum (Lloyd moves it).
   for (size_t j = 0; j < k; ++j)
-    shared.centroids[j] = static_cast<float>(
-        lo + (static_cast<double>(hi) - lo) * static_cast<double>(j) / static_cast<double>(k - 1));
+    shared.centroids[j] =
+        static_cast<float>(k == 1 ? lo
+                                  : lo + (static_cast<double>(hi) - lo) * static_cast<double>(j) /
+                                             static_cast<double>(k - 1));
 
   const auto n = static_cast<int64_t>(w.size());
   std::vector<int32_t> next(w.size());

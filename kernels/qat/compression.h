@@ -18,6 +18,13 @@ namespace qasim::kernels::qat {
 // density in [0, 1]; throws std::invalid_argument otherwise or on a non-finite weight.
 std::vector<uint8_t> magnitude_prune_mask(std::span<const float> w, double density);
 
+// Iterative pruning: keeps the round(density * n) weights of largest |w| among those with
+// survivors[i] == 1 (n = all weights, so density is the layer's, not the survivors'), so
+// the new mask lies within the old one and a weight once pruned stays pruned. Ties as above.
+// Throws std::invalid_argument when more weights are asked for than survive.
+std::vector<uint8_t> magnitude_prune_mask(std::span<const float> w, double density,
+                                          std::span<const uint8_t> survivors);
+
 // values[i] = 0 where mask[i] == 0: applied to the weights after each update and to their
 // gradients, so pruned weights stay zero while retraining. Sizes must match.
 void apply_mask(std::span<float> values, std::span<const uint8_t> mask);
@@ -38,10 +45,10 @@ struct SharedWeights {
 SharedWeights share_weights(std::span<const float> w, int bits, std::span<const uint8_t> mask = {},
                             int max_iterations = 100);
 
-// The same with any number of clusters in [2, 256]: e.g. 15 non-zero shared weights, which
-// with the pruned weights' zero fill a 4-bit codebook index exactly (EIE's format).
-SharedWeights share_weights_into(std::span<const float> w, int clusters,
-                                 std::span<const uint8_t> mask = {}, int max_iterations = 100);
+// The same with any number of clusters (1..256): an EIE-style codebook reserves index 0 for
+// zero, so a b-bit index leaves 2^b - 1 clusters for the surviving weights.
+SharedWeights share_weights_clusters(std::span<const float> w, int clusters,
+                                     std::span<const uint8_t> mask = {}, int max_iterations = 100);
 
 // The shared weight of each element: centroids[assignment[i]], 0 where pruned.
 void decode_shared(const SharedWeights& shared, std::span<float> w);

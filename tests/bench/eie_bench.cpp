@@ -4,8 +4,8 @@
 // activation density. Prints one markdown table row: simulated time, PE utilization, load
 // balance, stalls, and simulation speed in non-zero MACs per host-second.
 //   eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle [LABEL]
-//   eie_bench resnet20 WEIGHT_DENSITY fast|cycle   (zoo ResNet-20, 8-bit weights pruned and
-//     shared the same way, on the first Fashion-MNIST test image; per-layer rows)
+//   eie_bench model MODEL.onnx fast|cycle   (a compressed model, e.g. the trained ResNet-20 of
+//     `qasim compress`, on the first Fashion-MNIST test image; per-layer rows)
 // With mode `cost`: the run priced by the cost model (built-in 45 nm table), per PE and
 // component, beside EIE's published per-PE breakdown (Han et al. 2016, Table II).
 #include <fmt/format.h>
@@ -25,7 +25,7 @@
 #include "sim/cost/evaluate.h"
 #include "sim/cost/technology.h"
 #include "workloads/datasets/dataset.h"
-#include "workloads/zoo/zoo.h"
+#include "workloads/onnx/onnx_import.h"
 
 using namespace qasim;
 
@@ -198,34 +198,9 @@ void print_cost(const workloads::Graph& g, const arch::eie::EieParams& p,
 
 }  // namespace
 
-// The zoo ResNet-20 (Fashion-MNIST shape) with every learned layer but the first pruned to
-// `density` and shared into 15 centroids + 0 (16-bit codebook entries); biases rescaled to
-// the new weight scale.
-workloads::Graph compressed_resnet20(double density) {
-  workloads::ZooOptions o;
-  o.input_channels = 1;
-  o.input_height = o.input_width = 28;
-  o.num_classes = 10;
-  workloads::Graph g = workloads::make_zoo_model("resnet20", o, true);
-  bool first = true;
-  for (workloads::Layer& l : g.layers) {
-    if (!l.has_weights() || l.fixed_weights) continue;
-    const kernels::FloatTensor w = kernels::dequantize(l.weights, l.weight_q);
-    const kernels::Quantized q = prune_and_share(w, first ? 1.0 : density, 16);
-    first = false;
-    for (size_t oc = 0; oc < l.bias.size(); ++oc)
-      l.bias[oc] = static_cast<int32_t>(std::llround(static_cast<double>(l.bias[oc]) *
-                                                     l.weight_q.scale_at(static_cast<int64_t>(oc)) /
-                                                     q.params.scale[0]));
-    l.weight_q = q.params;
-    l.weights = q.values;
-  }
-  g.infer_shapes();
-  return g;
-}
-
-int bench_resnet20(double density, const std::string& mode) {
-  const workloads::Graph g = compressed_resnet20(density);
+// A compressed model (e.g. `qasim compress`'s) on the first Fashion-MNIST test image.
+int bench_model(const std::string& path, const std::string& mode) {
+  const workloads::Graph g = workloads::import_onnx(path);
   const workloads::Dataset data = workloads::load_fashion_mnist("test");
   const kernels::IntTensor x = workloads::to_model_input(data, 0, 1, g);
   const arch::eie::EieParams p = arch::eie::EieParams::schema().preset_value("eie");
@@ -265,11 +240,11 @@ int bench_resnet20(double density, const std::string& mode) {
 }
 
 int main(int argc, char** argv) {
-  if (argc >= 4 && std::string(argv[1]) == "resnet20")
-    return bench_resnet20(std::atof(argv[2]), argv[3]);
+  if (argc >= 4 && std::string(argv[1]) == "model") return bench_model(argv[2], argv[3]);
   if (argc < 6) {
     fmt::print(stderr,
-               "usage: eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle [LABEL]\n");
+               "usage: eie_bench ROWS COLS WEIGHT_DENSITY ACT_DENSITY fast|cycle|cost [LABEL]\n"
+               "       eie_bench model MODEL.onnx fast|cycle\n");
     return 2;
   }
   const int rows = std::atoi(argv[1]), cols = std::atoi(argv[2]);

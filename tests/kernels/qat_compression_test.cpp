@@ -69,20 +69,6 @@ TEST(QatCompression, PrunedWeightsTakeNoPartAndTiesGoLow) {
   EXPECT_EQ(none.assignment, std::vector<int32_t>(6, -1));
 }
 
-TEST(QatCompression, AnyNumberOfClusters) {
-  // Three clusters from linear init {-1, 0, 1}: -0.9 -> -1, 0.1 and 0.2 -> 0, 0.9 -> 1.
-  // Means -0.95, 0.15, 0.95; the next assignment is the same.
-  const std::vector<float> w = {-1.f, -0.9f, 0.1f, 0.2f, 0.9f, 1.f};
-  const SharedWeights s = share_weights_into(w, 3);
-  ASSERT_EQ(s.centroids.size(), 3u);
-  EXPECT_FLOAT_EQ(s.centroids[0], -0.95f);
-  EXPECT_FLOAT_EQ(s.centroids[1], 0.15f);
-  EXPECT_FLOAT_EQ(s.centroids[2], 0.95f);
-  EXPECT_EQ(s.assignment, (std::vector<int32_t>{0, 0, 1, 1, 2, 2}));
-  EXPECT_THROW(share_weights_into(w, 1), std::invalid_argument);
-  EXPECT_THROW(share_weights_into(w, 257), std::invalid_argument);
-}
-
 TEST(QatCompression, ConvergedKMeansIsAFixedPoint) {
   const auto w = random_floats(2000, -1.f, 1.f, 17);
   const SharedWeights s = share_weights(w, 3);
@@ -121,6 +107,44 @@ TEST(QatCompression, SnappedCentroidsAreTheCodebookExactly) {
   EXPECT_EQ(kernels::dequantize(z.values, z.params).values(), decoded);
   EXPECT_THROW(to_codebook(s, 8, {7}), std::invalid_argument);
   EXPECT_THROW(share_weights(w, 9), std::invalid_argument);
+}
+
+TEST(QatCompression, IterativePruningStaysWithinTheSurvivors) {
+  const std::vector<float> w = {0.9f, -0.1f, 0.4f, -0.8f, 0.2f, 0.7f, -0.3f, 0.05f};
+  // Step 1 keeps round(0.75 * 8) = 6: all but |0.1| and |0.05|.
+  const std::vector<uint8_t> first = magnitude_prune_mask(w, 0.75);
+  EXPECT_EQ(first, (std::vector<uint8_t>{1, 0, 1, 1, 1, 1, 1, 0}));
+  // Step 2 keeps round(0.5 * 8) = 4 of those 6 (the density counts every weight): 0.9,
+  // -0.8, 0.7, 0.4.
+  std::vector<float> retrained = w;
+  retrained[1] = 5.f;  // a pruned weight that grew would win without the survivors' mask
+  EXPECT_EQ(magnitude_prune_mask(retrained, 0.5, first),
+            (std::vector<uint8_t>{1, 0, 1, 1, 0, 1, 0, 0}));
+  EXPECT_EQ(magnitude_prune_mask(retrained, 0.5), (std::vector<uint8_t>{1, 1, 0, 1, 0, 1, 0, 0}));
+  // Asking for more than survive is an error, not a silent regrowth.
+  EXPECT_THROW(magnitude_prune_mask(w, 0.875, first), std::invalid_argument);
+  EXPECT_THROW(magnitude_prune_mask(w, 0.5, std::vector<uint8_t>(3, 1)), std::invalid_argument);
+}
+
+TEST(QatCompression, AnyClusterCountForAZeroIndexCodebook) {
+  // 3 clusters (a 2-bit index whose entry 0 is zero): linear init -1, 0, 1 over [-1, 1].
+  const std::vector<float> w = {-1.f, -0.8f, 0.f, 0.1f, 0.3f, 0.8f, 1.f, 7.f};
+  const std::vector<uint8_t> mask = {1, 1, 1, 1, 1, 1, 1, 0};
+  const SharedWeights s = share_weights_clusters(w, 3, mask);
+  ASSERT_EQ(s.centroids.size(), 3u);
+  // Members: {-1, -0.8}, {0, 0.1, 0.3}, {0.8, 1}; the means are a fixed point at once.
+  EXPECT_FLOAT_EQ(s.centroids[0], -0.9f);
+  EXPECT_NEAR(s.centroids[1], 0.4f / 3.f, 1e-7f);
+  EXPECT_FLOAT_EQ(s.centroids[2], 0.9f);
+  EXPECT_EQ(s.assignment, (std::vector<int32_t>{0, 0, 1, 1, 1, 2, 2, -1}));
+  // With a zero entry added for the pruned weight the codebook has 4 entries: 2 index bits.
+  SharedWeights snapped = s;
+  snap_centroids(snapped, 8);
+  EXPECT_EQ(to_codebook(snapped, 8, {8}).params.bits, 2);
+  EXPECT_THROW(share_weights_clusters(w, 0), std::invalid_argument);
+  EXPECT_THROW(share_weights_clusters(w, 257), std::invalid_argument);
+  // One cluster: the mean of the survivors.
+  EXPECT_FLOAT_EQ(share_weights_clusters(w, 1, mask).centroids[0], 0.4f / 7.f);
 }
 
 }  // namespace
