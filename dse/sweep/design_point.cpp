@@ -25,7 +25,8 @@ std::string Workload::canonical() const {
 
 std::string PrecisionAssignment::label() const {
   if (as_model) return "model";
-  if (compressed) return fmt::format("c{}a{}-d{:g}", wbits, abits, density * 100);
+  // As `qasim compress` names its models: base precision, density %, codebook bits.
+  if (compressed) return fmt::format("w8a{}-d{:g}-c{}", abits, density * 100, wbits);
   std::string out = fmt::format("w{}a{}", wbits, abits);
   if (wbits >= 2 && scheme != "uniform") out += "-" + scheme;
   if (layers.empty()) return out;

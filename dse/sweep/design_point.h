@@ -55,7 +55,7 @@ struct PrecisionAssignment {
   bool compressed = false;
   double density = 1.0;
 
-  std::string label() const;      // "w4a8", "c4a8-d30", "mixed w4.5a6.0 3f2a1c", "model"
+  std::string label() const;      // "w4a8", "w8a8-d30-c4", "mixed w4.5a6.0 3f2a1c", "model"
   std::string canonical() const;  // YAML, keys in a fixed order
 };
 

@@ -115,7 +115,7 @@ TEST(SweepSpec, CompressionPointsRunOnTheirOwnAccelerators) {
     EXPECT_EQ(grid[i].precision.abits, 8) << "activation bits default to 8";
     labels.insert(grid[i].precision.label());
   }
-  EXPECT_EQ(labels, (std::set<std::string>{"c3a8-d25", "c4a8-d25", "c3a8-d100", "c4a8-d100"}));
+  EXPECT_EQ(labels, (std::set<std::string>{"w8a8-d25-c3", "w8a8-d25-c4", "w8a8-d100-c3", "w8a8-d100-c4"}));
   // The density is part of what a point's accuracy and hash depend on.
   EXPECT_NE(grid[4].accuracy_key, grid[6].accuracy_key);
   const DesignPoint back = point_from_json(point_to_json(grid[4]));
