@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages qasim needs (only those missing) and builds it.
-#   scripts/setup.sh [--with-test-deps] [--build-dir DIR] [cmake args...]
+#   scripts/setup.sh [--with-test-deps] [--build-dir DIR] [--target T]... [cmake args...]
+# --target builds only the named targets (and what they need) instead of everything.
 # Run as root or with sudo available; without either, missing packages are listed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +18,12 @@ TEST_PKGS=(libonnx-testdata python3 python3-numpy python3-onnx python3-torch cla
 build_dir=build
 with_test_deps=0
 cmake_args=()
+targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --with-test-deps) with_test_deps=1 ;;
     --build-dir) build_dir="$2"; shift ;;
+    --target) targets+=(--target "$2"); shift ;;
     *) cmake_args+=("$1") ;;
   esac
   shift
@@ -48,4 +51,4 @@ jobs=$(nproc)
 mkdir -p "$build_dir"
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}" >"$build_dir/configure.log" 2>&1 ||
   { cat "$build_dir/configure.log"; exit 1; }
-cmake --build "$build_dir" -j"$jobs"
+cmake --build "$build_dir" -j"$jobs" "${targets[@]}"
