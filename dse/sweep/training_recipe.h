@@ -28,8 +28,10 @@ struct TrainingRecipe {
   double lr = 0.1;  // peak (cosine schedule), SGD with momentum 0.9, weight decay 5e-4
   int crop_padding = 0;
   bool flip = false;
-  uint64_t seed = 1;             // initial weights, batch order, augmentation
-  int threads = 1;               // trainer threads (1: the same model on any machine)
+  uint64_t seed = 1;  // initial weights, batch order, augmentation
+  // Trainer threads (1: the same model on any machine; the training kernels are
+  // deterministic for a fixed thread count only).
+  int threads = 1;
   std::string cache_dir;         // resolved; empty until the sweep sets its default
   std::string cache_as_written;  // the spec's text (empty: the default, beside the store)
 
