@@ -9,6 +9,7 @@
 
 #include "dse/cli_common.h"
 #include "dse/model_loader.h"
+#include "dse/training/train_cached.h"
 #include "workloads/datasets/dataset.h"
 #include "workloads/train/quant_config.h"
 
@@ -31,10 +32,6 @@ void add_train_options(po::options_description& options, TrainOptions& o);
 // UsageError for impossible values.
 void check_train_options(const TrainOptions& o);
 
-// FNV-1a 64 of `text`, as 16 hex digits: the config hash of trained and compressed models.
-std::string hash_hex(const std::string& text);
-// The train and test splits of a --dataset spec.
-std::pair<workloads::Dataset, workloads::Dataset> load_splits(const std::string& spec);
 // --quant with --first-bits, --last-bits and --precision applied.
 workloads::train::QuantConfig train_quant_config(const TrainOptions& o);
 

@@ -2,12 +2,13 @@
 # The main job on the embedded default: set up, build, then a quantized ResNet on
 # Fashion-MNIST through the golden integer reference and on the NVDLA-style accelerator
 # models, then the default sweep (configs/sweeps/default.yaml), its report and a compare.
-# Outputs go to out/demo/.
+# Outputs go to out/demo/ (or the folder given).
+#   scripts/demo.sh [OUT_DIR=out/demo]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 qasim=build/dse/qasim
-out=out/demo
+out=${1:-out/demo}
 mkdir -p "$out"
 
 echo "== qasim info"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages qasim needs (only those missing) and builds it.
 #   scripts/setup.sh [--with-test-deps] [--build-dir DIR] [--target T]... [cmake args...]
-# --target builds only the named targets (repeatable); default: everything.
+# --target builds only the named targets (and what they need) instead of everything.
 # Run as root or with sudo available; without either, missing packages are listed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -12,6 +12,7 @@
 #include "dse/sweep/mpi_runner.h"
 #include "dse/sweep/runner.h"
 #include "dse/sweep/sweep_spec.h"
+#include "dse/sweep/sweep_training.h"
 #include "workloads/errors.h"
 
 namespace qasim::dse {
@@ -56,7 +57,11 @@ workloads::Graph checked_model(const SweepSpec& spec, const workloads::Dataset& 
   return g;
 }
 
-void print_summary(const RunSummary& s, const std::string& db) {
+void print_summary(const RunSummary& s, const std::string& db, const Workload& w,
+                   const SweepTrainer& trainer) {
+  if (w.training)
+    fmt::print("trainer: {} model(s) trained now, {} from its cache ({})\n", trainer.trained(),
+               trainer.from_cache(), w.training->cache_dir);
   const int64_t ran = s.evaluated;
   fmt::print("evaluated {} point(s) ({} failed), {} already in the store; {:.1f} s", ran, s.failed,
              s.skipped, s.seconds);
@@ -72,7 +77,8 @@ int run_mpi(const SweepOptions& o) {
   MpiWorld world;
   const int threads = o.threads;
   // Every rank reads the spec (the same file), so a bad spec fails on every rank alike.
-  const SweepSpec spec = parse_sweep_spec_file(o.spec_path, make_cost_evaluator() != nullptr);
+  SweepSpec spec = parse_sweep_spec_file(o.spec_path, make_cost_evaluator() != nullptr);
+  default_training_cache(spec.workload, o.db_path);
   const workloads::Dataset test = load_test_set(spec.workload);
   const WorkloadModels models;
   const std::unique_ptr<CostEvaluator> cost = make_cost_evaluator();
@@ -82,6 +88,7 @@ int run_mpi(const SweepOptions& o) {
     return kExitOk;
   }
   RunSummary summary;
+  SweepTrainer trainer(spec.workload, o.quiet);
   {
     // The executor first: whatever fails after this point, its destructor releases the
     // worker ranks, so none waits forever for a point.
@@ -90,9 +97,11 @@ int run_mpi(const SweepOptions& o) {
     const std::unique_ptr<SearchStrategy> search = make_search(spec, checked_model(spec, test));
     fmt::print(stderr, "sweep over MPI: {} worker rank(s), {} thread(s) each\n",
                executor->capacity(), threads);
-    summary = run_sweep(spec, *search, *executor, store, {o.resume, o.retry_failed, o.quiet});
+    summary =
+        run_sweep(spec, *search, *executor, store,
+                  {o.resume, o.retry_failed, o.quiet, spec.workload.training ? &trainer : nullptr});
   }
-  print_summary(summary, o.db_path);
+  print_summary(summary, o.db_path, spec.workload, trainer);
   return kExitOk;
 }
 
@@ -131,7 +140,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (launched_by_mpi()) return run_mpi(o);
 
   const std::unique_ptr<CostEvaluator> cost = make_cost_evaluator();
-  const SweepSpec spec = parse_sweep_spec_file(o.spec_path, cost != nullptr);
+  SweepSpec spec = parse_sweep_spec_file(o.spec_path, cost != nullptr);
+  default_training_cache(spec.workload, o.db_path);
   const workloads::Dataset test = load_test_set(spec.workload);
   ResultStore store(o.db_path, false);
   const std::unique_ptr<SearchStrategy> search = make_search(spec, checked_model(spec, test));
@@ -140,9 +150,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
   LocalExecutor executor(context, o.jobs, o.threads, spec.timeout_seconds);
   if (!cost && !o.quiet)
     fmt::print(stderr, "note: energy and area are pending the cost model; points store none\n");
+  SweepTrainer trainer(spec.workload, o.quiet);
   const RunSummary summary =
-      run_sweep(spec, *search, executor, store, {o.resume, o.retry_failed, o.quiet});
-  print_summary(summary, o.db_path);
+      run_sweep(spec, *search, executor, store,
+                {o.resume, o.retry_failed, o.quiet, spec.workload.training ? &trainer : nullptr});
+  print_summary(summary, o.db_path, spec.workload, trainer);
   return kExitOk;
 }
 

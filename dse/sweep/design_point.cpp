@@ -20,6 +20,7 @@ std::string Workload::canonical() const {
   if (is_zoo()) out += fmt::format("width: {}\nseed: {}\n", width, seed);
   // The folder as the spec names it, so a point's hash does not depend on the checkout.
   if (!trained.empty()) out += fmt::format("trained: {}\n", trained_as_written);
+  if (training) out += training->canonical();
   return out;
 }
 

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "arch/accelerator.h"
+#include "dse/sweep/training_recipe.h"
 
 namespace qasim::dse {
 
@@ -26,6 +28,9 @@ struct Workload {
   // against the spec's folder; empty: none.
   std::string trained;
   std::string trained_as_written;  // the spec's text, what the config hash covers
+  // Zoo models: how the sweep trains the precisions `trained` lacks (the spec's
+  // `training:`); none: they run untrained.
+  std::optional<TrainingRecipe> training;
   bool is_zoo() const { return model.rfind("zoo:", 0) == 0; }
   std::string canonical() const;
 };

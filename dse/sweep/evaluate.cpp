@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "dse/model_loader.h"
+#include "dse/sweep/sweep_training.h"
 #include "workloads/errors.h"
 #include "workloads/golden_engine.h"
 #include "workloads/onnx/onnx_import.h"
@@ -22,15 +23,22 @@ ProvidedModel WorkloadModels::model(const Workload& workload, const PrecisionAss
   o.width = workload.width;
   o.seed = workload.seed;
   ProvidedModel out;
-  const std::filesystem::path trained_file =
-      workload.trained.empty()
-          ? std::filesystem::path()
-          : std::filesystem::path(workload.trained) / (precision.label() + ".onnx");
+  const std::filesystem::path trained_file = trained_folder_file(workload, precision);
   if (!trained_file.empty() && std::filesystem::exists(trained_file)) {
     out.graph = workloads::import_onnx(trained_file.string());
     out.graph.infer_shapes();
     out.trained = true;
     out.source = "trained by qasim train: " + trained_file.string();
+  } else if (const std::optional<TrainRequest> request =
+                 sweep_training_request(workload, precision)) {
+    // The sweep's parent trained it (or found it in the cache) before this point started.
+    const std::string file = sweep_trained_model(workload, *request);
+    if (!std::filesystem::exists(file))
+      throw workloads::InputError(file, "the sweep's trainer has not made this model");
+    out.graph = workloads::import_onnx(file);
+    out.trained = true;
+    out.source = fmt::format("trained by the sweep (training:, {}, config hash {}): {}",
+                             request->quant_spec, request->config_hash(), file);
   } else if (precision.as_model || !workload.is_zoo()) {
     out.graph = load_model(o, true, &test);
     out.trained = true;

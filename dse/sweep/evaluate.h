@@ -6,8 +6,9 @@
 //
 // Seams the integrator wires:
 //  - AccuracyProvider: WorkloadModels takes the trained model of a precision from the
-//    workload's `trained` folder (made by `qasim train`), else the zoo's seeded random
-//    weights (chance-level accuracy, labelled "untrained").
+//    workload's `trained` folder (made by `qasim train`), else the one the sweep trained
+//    (`training:`, sweep_training.h), else the zoo's seeded random weights (chance-level
+//    accuracy, labelled "untrained").
 //  - CostEvaluator: make_cost_evaluator() prices the run with the cost model (sim/cost)
 //    at its built-in technology table's node.
 #pragma once
@@ -44,8 +45,9 @@ class AccuracyProvider {
 };
 
 // A zoo workload's trained model for the precision (`trained`/LABEL.onnx, from `qasim
-// train`), or the zoo model with seeded random weights and calibrated activation scales;
-// ONNX workloads as they are (trained by whoever exported them).
+// train`; or the sweep trainer's, when the spec has `training:`), or the zoo model with seeded
+// random weights and calibrated activation scales; ONNX workloads as they are (trained by whoever
+// exported them).
 class WorkloadModels : public AccuracyProvider {
  public:
   ProvidedModel model(const Workload& workload, const PrecisionAssignment& precision,

@@ -55,6 +55,20 @@ RunSummary run_sweep(const SweepSpec& spec, SearchStrategy& search, Executor& ex
           summary.evaluated + summary.skipped,
           fmt::format("{} failed, {} from the store", summary.failed, summary.skipped));
   };
+  // Stores a finished (or failed) point and tells the search.
+  auto record = [&](const DesignPoint& point, const PointResult& result) {
+    if (result.ok && result.accuracy) accuracy.emplace(point.accuracy_key, *result.accuracy);
+    store.put(point, result, sweep_id);
+    search.report(point, result);
+    ++summary.evaluated;
+    if (!result.ok) {
+      ++summary.failed;
+      if (progress)
+        fmt::print(stderr, "{}point {} ({} {}) failed: {}\n", stderr_is_tty() ? "\r\033[K" : "",
+                   point.hash, result.accelerator, result.precision, result.reason);
+    }
+    show();
+  };
   // Points waiting because a point with the same accuracy is being measured: they start
   // once it is known instead of measuring it again.
   std::vector<DesignPoint> deferred;
@@ -94,6 +108,11 @@ RunSummary run_sweep(const SweepSpec& spec, SearchStrategy& search, Executor& ex
         deferred.push_back(*point);
         continue;
       }
+      if (options.models)
+        if (const std::string why = options.models->prepare(*point); !why.empty()) {
+          record(*point, failed_result(*point, why));
+          continue;
+        }
       if (known == accuracy.end()) accuracy_in_flight[point->accuracy_key] = point->hash;
       executor.start(*point, known == accuracy.end() ? std::nullopt : std::optional(known->second));
     }
@@ -103,17 +122,9 @@ RunSummary run_sweep(const SweepSpec& spec, SearchStrategy& search, Executor& ex
     if (const auto it = accuracy_in_flight.find(point.accuracy_key);
         it != accuracy_in_flight.end() && it->second == point.hash)
       accuracy_in_flight.erase(it);
-    if (result.ok && result.accuracy) accuracy.emplace(point.accuracy_key, *result.accuracy);
-    store.put(point, result, sweep_id);
-    search.report(point, result);
-    ++summary.evaluated;
-    if (!result.ok) {
-      ++summary.failed;
-      if (progress)
-        fmt::print(stderr, "{}point {} ({} {}) failed: {}\n", stderr_is_tty() ? "\r\033[K" : "",
-                   point.hash, result.accelerator, result.precision, result.reason);
-    }
-    show();
+    if (options.models && result.ok && result.accuracy)
+      options.models->annotate(point, *result.accuracy);
+    record(point, result);
   }
   if (progress) progress->finish();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

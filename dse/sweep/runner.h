@@ -44,10 +44,22 @@ class LocalExecutor : public Executor {
   std::vector<std::unique_ptr<ChildEvaluation>> m_children;
 };
 
+// Makes what a point needs before it is evaluated, in the sweep's parent process (rank 0
+// under MPI), e.g. the trained model of its precision (SweepTrainer, sweep_training.h).
+class ModelPreparer {
+ public:
+  virtual ~ModelPreparer() = default;
+  // Called before `point` starts; returns why it cannot run (it is stored as failed), or "".
+  virtual std::string prepare(const DesignPoint& point) = 0;
+  // Says in `accuracy.source` where the point's model came from in this run.
+  virtual void annotate(const DesignPoint& point, AccuracyResult& accuracy) const = 0;
+};
+
 struct RunOptions {
   bool resume = false;        // skip points already in the store
   bool retry_failed = false;  // with resume: evaluate stored failed points again
   bool quiet = false;         // no progress bar
+  ModelPreparer* models = nullptr;
 };
 
 struct RunSummary {

@@ -356,8 +356,8 @@ SweepSpec parse_sweep_spec_text(const std::string& text, const std::string& sour
                                 bool cost_model_available) {
   const Reader r{source};
   const YAML::Node root = sim::load_yaml_text(text, source);
-  r.keys(root, {"workload", "accelerators", "precision", "compression", "evaluation", "objectives",
-                "constraints", "search"});
+  r.keys(root, {"workload", "accelerators", "precision", "training", "compression", "evaluation",
+                "objectives", "constraints", "search"});
   SweepSpec s;
   s.source = source;
   s.text = text;
@@ -389,6 +389,17 @@ SweepSpec parse_sweep_spec_text(const std::string& text, const std::string& sour
   } else {
     s.wbits = {8};
     s.abits = {8};
+  }
+  if (const YAML::Node t = root["training"]) {
+    if (!s.workload.is_zoo())
+      r.fail(t, "an imported ONNX model was trained by its exporter: remove 'training'");
+    const PrecisionAssignment& b = s.base_precision;
+    if (b.scheme != "uniform" &&
+        std::any_of(s.wbits.begin(), s.wbits.end(), [](int w) { return w >= 2; }))
+      r.fail(t, fmt::format("training: the method decides the weight grid; precision.scheme "
+                            "must be uniform (not '{}')",
+                            b.scheme));
+    s.workload.training = parse_training_recipe(t, source, s.wbits, s.abits, b.method);
   }
   if (s.workload.is_zoo()) {
     for (size_t i = 0; i < s.wbits.size(); ++i)

@@ -72,6 +72,42 @@ TEST_F(RunnerTest, MeasuresEachAccuracyOnceAndStoresEveryPoint) {
   for (const auto& [key, count] : executor.measured) EXPECT_EQ(count, 1) << key;
 }
 
+// Fails the 4-bit precision (as a training that cannot run would) and names where the
+// others' models came from; counts the calls.
+class FakePreparer : public ModelPreparer {
+ public:
+  std::string prepare(const DesignPoint& p) override {
+    ++prepared[p.precision.label()];
+    return p.precision.wbits == 4 ? "training w4a8 failed: fake" : "";
+  }
+  void annotate(const DesignPoint& p, AccuracyResult& accuracy) const override {
+    accuracy.source = "prepared " + p.precision.label();
+  }
+  std::map<std::string, int> prepared;
+};
+
+TEST_F(RunnerTest, PreparerRunsBeforeEveryStartAndItsFailuresAreStored) {
+  ResultStore store(m_db.string(), false);
+  GridSearch search(m_spec.grid());
+  FakeExecutor executor;
+  FakePreparer preparer;
+  const RunSummary s = run_sweep(m_spec, search, executor, store, {false, false, true, &preparer});
+  EXPECT_EQ(s.evaluated, 9);
+  EXPECT_EQ(s.failed, 3) << "the 3 accelerators at w4a8";
+  // Asked once per point started (it keeps its own once-per-precision cache).
+  EXPECT_EQ(preparer.prepared, (std::map<std::string, int>{{"w2a8", 3}, {"w4a8", 3}, {"w8a8", 3}}));
+  EXPECT_EQ(executor.measured.size(), 2u) << "failed points never reach the executor";
+  for (const StoredPoint& p : store.all()) {
+    if (p.result.wbits == 4) {
+      EXPECT_FALSE(p.result.ok);
+      EXPECT_EQ(p.result.reason, "training w4a8 failed: fake");
+    } else {
+      ASSERT_TRUE(p.result.ok && p.result.accuracy);
+      EXPECT_EQ(p.result.accuracy->source, "prepared " + p.result.precision);
+    }
+  }
+}
+
 TEST_F(RunnerTest, ResumeSkipsStoredPointsAndRefusesWithoutIt) {
   ResultStore store(m_db.string(), false);
   std::vector<DesignPoint> grid = m_spec.grid();

@@ -148,7 +148,7 @@ TEST(SweepSpec, ErrorsNameFileLineAndColumn) {
   const std::string w = kWorkload;
   EXPECT_EQ(error_of(w + "acclerators: all\n"),
             "spec.yaml:2:1: unknown key 'acclerators' (expected one of: workload, accelerators, "
-            "precision, compression, evaluation, objectives, constraints, search)");
+            "precision, training, compression, evaluation, objectives, constraints, search)");
   EXPECT_NE(error_of(w + "accelerators: [tpu_v9]\n")
                 .find("spec.yaml:2:16: unknown accelerator "
                       "'tpu_v9'"),
