@@ -21,6 +21,7 @@
 #include "arch/eie/cycle_model.h"
 #include "arch/eie/fast_model.h"
 #include "arch/eie/inventory.h"
+#include "kernels/qat/compression.h"
 #include "kernels/quantizers.h"
 #include "sim/cost/evaluate.h"
 #include "sim/cost/technology.h"
@@ -31,49 +32,14 @@ using namespace qasim;
 
 namespace {
 
-// Deep Compression's weight sharing on the surviving weights: k-means with centroids
-// initialised linearly over [min, max], `iterations` Lloyd steps.
-std::vector<float> kmeans(const std::vector<float>& values, int k, int iterations) {
-  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  std::vector<float> c(static_cast<size_t>(k));
-  for (int i = 0; i < k; ++i) c[i] = *lo + (*hi - *lo) * (static_cast<float>(i) + 0.5f) / k;
-  for (int it = 0; it < iterations; ++it) {
-    std::vector<double> sum(size_t(k), 0.0);
-    std::vector<int64_t> count(size_t(k), 0);
-    for (float v : values) {
-      const auto nearest = std::min_element(c.begin(), c.end(), [v](float a, float b) {
-        return std::fabs(a - v) < std::fabs(b - v);
-      });
-      sum[nearest - c.begin()] += v;
-      ++count[nearest - c.begin()];
-    }
-    for (int i = 0; i < k; ++i)
-      if (count[i]) c[i] = static_cast<float>(sum[i] / count[i]);
-  }
-  return c;
-}
-
-// Magnitude pruning to `density` and k-means sharing into 15 centroids + 0, then the
-// codebook's integer form with `value_bits`-bit entries.
-kernels::Quantized prune_and_share(const kernels::FloatTensor& w_in, double density,
-                                   int value_bits) {
-  kernels::FloatTensor w = w_in;
-  std::vector<float> mag(size_t(w.size()));
-  for (int64_t i = 0; i < w.size(); ++i) mag[i] = std::fabs(w[i]);
-  const size_t keep = std::max<size_t>(
-      1, static_cast<size_t>(std::llround(density * static_cast<double>(mag.size()))));
-  std::nth_element(mag.begin(), mag.end() - static_cast<std::ptrdiff_t>(keep), mag.end());
-  const float threshold = mag[mag.size() - keep];
-  std::vector<float> survivors;
-  for (int64_t i = 0; i < w.size(); ++i) {
-    if (std::fabs(w[i]) < threshold || w[i] == 0.f)
-      w[i] = 0.f;
-    else
-      survivors.push_back(w[i]);
-  }
-  std::vector<float> centroids = kmeans(survivors, 15, 8);
-  centroids.insert(centroids.begin(), 0.f);
-  return kernels::quantize_codebook(w, centroids, value_bits);
+// Magnitude pruning to `density` and k-means sharing (linear init, 8 Lloyd steps) into
+// 15 centroids + 0, then the codebook's integer form with `value_bits`-bit entries: the
+// Deep Compression primitives of kernels/qat, without fine-tuning.
+kernels::Quantized prune_and_share(const kernels::FloatTensor& w, double density, int value_bits) {
+  const std::vector<uint8_t> mask = kernels::qat::magnitude_prune_mask(w.values(), density);
+  const kernels::qat::SharedWeights shared =
+      kernels::qat::share_weights_clusters(w.values(), 15, mask, 8);
+  return kernels::qat::to_codebook(shared, value_bits, w.dims());
 }
 
 workloads::Graph compressed_fc(int rows, int cols, double density, uint32_t seed,
