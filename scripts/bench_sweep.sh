@@ -111,7 +111,8 @@ PY
   echo
   echo "Command: \`qasim sweep configs/sweeps/default.yaml --db D --jobs $(nproc) && qasim report D --out R\`"
   echo "(the trained ResNet-20 of configs/trained/resnet20-fmnist at W1A1, W2A2, W4A4, W8A8 on"
-  echo "nvdla_small, nvdla_large and unpu; accuracy on 1000 test images; load before: $default_load)"
+  echo "nvdla_small, nvdla_large and unpu, and its Deep-Compressed version on eie; accuracy on"
+  echo "1000 test images; load before: $default_load)"
   echo
   $py -c "import sys; print(f'wall time: {float(sys.argv[1]):.1f} s')" "$default_s"
   echo
@@ -122,9 +123,9 @@ PY
   echo "## The demo"
   echo
   echo "Command: \`scripts/demo.sh OUT\` (the README's main job: setup check, golden inference on"
-  echo "10,000 test images, simulate on nvdla_small, nvdla_large and unpu, fast and clock by clock,"
-  echo "a one-minute \`qasim train\`, export, the default sweep, its report and a compare; load"
-  echo "before: $demo_load)"
+  echo "2000 test images, simulate on nvdla_small, nvdla_large and unpu and the compressed model"
+  echo "on eie, fast and clock by clock, a one-minute \`qasim train\`, export, the default sweep,"
+  echo "its report and a compare; load before: $demo_load)"
   echo
   $py -c "import sys; print(f'wall time: {float(sys.argv[1]):.1f} s ({float(sys.argv[1]) / 60:.1f} min)')" "$demo_s"
 } >"$work/out.md"
