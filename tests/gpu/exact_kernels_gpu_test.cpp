@@ -9,6 +9,7 @@
 #include "kernels/cuda/exact_conv.h"
 #include "kernels/ops.h"
 #include "tests/gpu/gpu_support.h"
+#include "tests/kernels/random_int_tensors.h"
 #include "workloads/exact_engine.h"
 #include "workloads/golden_engine.h"
 #include "workloads/onnx/onnx_import.h"
@@ -16,18 +17,8 @@
 namespace qasim::kernels::cuda {
 namespace {
 
-IntTensor random_tensor(Dims dims, int32_t lo, int32_t hi, std::mt19937& rng) {
-  IntTensor t(std::move(dims));
-  std::uniform_int_distribution<int32_t> u(lo, hi);
-  for (int32_t& v : t.values()) v = u(rng);
-  return t;
-}
-
-IntTensor random_pm1(Dims dims, std::mt19937& rng) {
-  IntTensor t(std::move(dims));
-  for (int32_t& v : t.values()) v = rng() & 1 ? 1 : -1;
-  return t;
-}
+using test::random_pm1;
+using test::random_tensor;
 
 struct Case {
   const char* name;

@@ -9,6 +9,7 @@
 
 #include "kernels/cuda/exact_conv.h"
 #include "kernels/ops.h"
+#include "tests/kernels/random_int_tensors.h"
 
 namespace qasim::kernels::cuda {
 namespace {
@@ -24,18 +25,8 @@ struct Layer {
   bool bias = true;
 };
 
-IntTensor random_tensor(Dims dims, int32_t lo, int32_t hi, std::mt19937& rng) {
-  IntTensor t(std::move(dims));
-  std::uniform_int_distribution<int32_t> u(lo, hi);
-  for (int32_t& v : t.values()) v = u(rng);
-  return t;
-}
-
-IntTensor random_pm1(Dims dims, std::mt19937& rng) {
-  IntTensor t(std::move(dims));
-  for (int32_t& v : t.values()) v = rng() & 1 ? 1 : -1;
-  return t;
-}
+using test::random_pm1;
+using test::random_tensor;
 
 struct Operands {
   IntTensor x, w;
